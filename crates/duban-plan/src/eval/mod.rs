@@ -1,0 +1,1 @@
+//! Scores the importer against answer keys in the corpus-expected/v1 format.

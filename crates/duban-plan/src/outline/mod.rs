@@ -1,0 +1,115 @@
+//! Cleaned text → outline tree (sections → items → sub-items → bullets / table rows), plus the
+//! plan's title and year.
+//!
+//! Offsets in the returned nodes are *cleaned* char indexes; [`Render`] maps them back to the
+//! original text at the very end, so every stage in between works on one coordinate system.
+
+use duban_core::plan::{Draft, Node, PlanImport, Target};
+
+use crate::clean::{Cleaned, to_simplified};
+
+/// The parsed outline, in cleaned coordinates.
+#[derive(Debug, Clone, Default)]
+pub struct Outline {
+    /// The plan's title (cleaned text).
+    pub title: String,
+    /// The plan year.
+    pub plan_year: Option<i32>,
+    /// Top-level nodes.
+    pub nodes: Vec<Node>,
+}
+
+/// Parses the outline.
+pub fn parse(cleaned: &Cleaned) -> Outline {
+    let _ = cleaned;
+    Outline::default()
+}
+
+/// Converts cleaned-coordinate results into the public shape: original offsets, and simplified
+/// strings when asked.
+pub struct Render<'a> {
+    cleaned: &'a Cleaned,
+    simplified: bool,
+}
+
+impl<'a> Render<'a> {
+    /// A renderer over `cleaned`.
+    pub fn new(cleaned: &'a Cleaned, simplified: bool) -> Self {
+        Self { cleaned, simplified }
+    }
+
+    /// A string as it should be shown.
+    pub fn text(&self, s: String) -> String {
+        if self.simplified { to_simplified(&s) } else { s }
+    }
+
+    fn opt(&self, s: &Option<String>) -> Option<String> {
+        s.clone().map(|s| self.text(s))
+    }
+
+    /// Nodes with original offsets.
+    pub fn nodes(&self, outline: &Outline) -> Vec<Node> {
+        outline.nodes.iter().map(|n| self.node(n)).collect()
+    }
+
+    fn node(&self, n: &Node) -> Node {
+        Node {
+            path: n.path.iter().map(|p| self.text(p.clone())).collect(),
+            marker: self.text(n.marker.clone()),
+            ordinal: n.ordinal,
+            level: n.level,
+            kind: n.kind,
+            title: self.text(n.title.clone()),
+            start: self.cleaned.orig_start(n.start),
+            end: self.cleaned.orig_end(n.end),
+            title_end: self.cleaned.orig_end(n.title_end),
+            lead_unit: self.opt(&n.lead_unit),
+            co_units: n.co_units.iter().map(|u| self.text(u.clone())).collect(),
+            leader: self.opt(&n.leader),
+            due: self.opt(&n.due),
+            children: n.children.iter().map(|c| self.node(c)).collect(),
+        }
+    }
+
+    /// Targets with original offsets.
+    pub fn targets(&self, found: &crate::targets::Found) -> Vec<Target> {
+        found
+            .targets
+            .iter()
+            .map(|t| {
+                let mut t = t.clone();
+                t.start = self.cleaned.orig_start(t.start);
+                t.end = self.cleaned.orig_end(t.end);
+                t.path = t.path.into_iter().map(|p| self.text(p)).collect();
+                t.text = self.text(t.text);
+                t.indicator = self.text(t.indicator);
+                t.unit = self.text(t.unit);
+                t
+            })
+            .collect()
+    }
+
+    /// Drafts with original offsets.
+    pub fn drafts(&self, drafts: &[Draft]) -> Vec<Draft> {
+        drafts
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                d.start = self.cleaned.orig_start(d.start);
+                d.end = self.cleaned.orig_end(d.end);
+                d.path = d.path.into_iter().map(|p| self.text(p)).collect();
+                d.title = self.text(d.title);
+                d.text = self.text(d.text);
+                d.lead_unit = self.opt(&d.lead_unit);
+                d.co_units = d.co_units.into_iter().map(|u| self.text(u)).collect();
+                d.leader = self.opt(&d.leader);
+                d.due = self.opt(&d.due);
+                d
+            })
+            .collect()
+    }
+}
+
+/// Keeps the import type in scope for doc links.
+#[allow(dead_code)]
+type _Doc = PlanImport;

@@ -1,0 +1,1 @@
+//! corpus tests (filled in by the module's owner).

@@ -1,0 +1,1 @@
+//! errors tests (filled in by the module's owner).

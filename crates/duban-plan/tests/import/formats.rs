@@ -1,0 +1,1 @@
+//! formats tests (filled in by the module's owner).

@@ -1,0 +1,1 @@
+//! golden tests (filled in by the module's owner).

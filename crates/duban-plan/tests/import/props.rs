@@ -1,0 +1,1 @@
+//! props tests (filled in by the module's owner).

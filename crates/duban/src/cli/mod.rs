@@ -1,0 +1,28 @@
+//! Command-line interface: the `Cli` and its subcommands, one module per subcommand.
+
+mod import;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// 督办 duban — 工作计划督查督办平台 (work-plan supervision for education bureaus).
+#[derive(Debug, Parser)]
+#[command(name = "duban", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 导入计划文件：提纲、目标与任务草稿 (import a plan document: outline, targets, task drafts).
+    Import(import::Args),
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Import(args) => import::run(args),
+    }
+}
