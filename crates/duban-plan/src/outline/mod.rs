@@ -8,6 +8,12 @@ use duban_core::plan::{Draft, Node, PlanImport, Target};
 
 use crate::clean::{Cleaned, to_simplified};
 
+mod head;
+pub mod lines;
+pub mod markers;
+mod table;
+mod tree;
+
 /// The parsed outline, in cleaned coordinates.
 #[derive(Debug, Clone, Default)]
 pub struct Outline {
@@ -21,8 +27,12 @@ pub struct Outline {
 
 /// Parses the outline.
 pub fn parse(cleaned: &Cleaned) -> Outline {
-    let _ = cleaned;
-    Outline::default()
+    let lines = lines::Lines::new(&cleaned.norm);
+    let tables = table::find_tables(cleaned, &lines);
+    let (title, title_range) = head::find_title(cleaned, &lines);
+    let plan_year = head::plan_year(cleaned, &title, title_range);
+    let nodes = tree::build(cleaned, &lines, &tables);
+    Outline { title, plan_year, nodes }
 }
 
 /// Converts cleaned-coordinate results into the public shape: original offsets, and simplified
