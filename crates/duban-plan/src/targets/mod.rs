@@ -1,11 +1,18 @@
 //! Quantitative targets in the outline's text: comparison, value, range, unit, indicator,
-//! deadline and hedge; with the false friends (ordinals, slogans, dates, achieved results)
-//! rejected.
+//! deadline and hedge; with the false friends (ordinals, slogans, dates, document numbers, ages,
+//! achieved results of a review) rejected.
+//!
+//! Works clause by clause on the normalised text (width-folded, simplified), so one set of cue
+//! words serves both scripts; spans are cleaned char indexes mapped back by the caller.
 
-use duban_core::plan::Target;
+mod deadline;
+mod units;
+
+use duban_core::plan::{Comparison, Node, Normalized, Target};
 
 use crate::clean::Cleaned;
 use crate::outline::Outline;
+use crate::outline::markers::is_han;
 
 /// Targets found, in cleaned coordinates, with warnings for a person.
 #[derive(Debug, Clone, Default)]
@@ -16,8 +23,630 @@ pub struct Found {
     pub warnings: Vec<String>,
 }
 
-/// Extracts targets from every node of the outline.
+/// Headings under which numbers report results already achieved, not goals.
+const REVIEW_HEADINGS: [&str; 9] =
+    ["总结", "完成情况", "现状", "回顾", "主要成绩", "取得的成绩", "基本情况", "工作成效", "进展情况"];
+
+/// Extracts targets from every node of the outline (or the whole text when it has none).
 pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
-    let _ = (cleaned, outline);
-    Found::default()
+    let mut found = Found::default();
+    let mut regions: Vec<(Vec<String>, usize, usize)> = Vec::new();
+    fn walk(nodes: &[Node], review: bool, out: &mut Vec<(Vec<String>, usize, usize)>) {
+        for (k, n) in nodes.iter().enumerate() {
+            let is_review = review || REVIEW_HEADINGS.iter().any(|h| n.title.contains(h));
+            let own_end = n.children.first().map_or(n.end, |c| c.start.min(n.end)).max(n.start);
+            let _ = k;
+            if !is_review {
+                out.push((n.path.clone(), n.start, own_end));
+            }
+            walk(&n.children, is_review, out);
+        }
+    }
+    // Titles are compared in the normalised script.
+    let normalised = normalise_titles(cleaned, &outline.nodes);
+    let doc_is_review = {
+        let t = crate::clean::to_simplified(&outline.title);
+        t.contains("总结") && !t.contains("计划") && !t.contains("要点")
+    };
+    if normalised.is_empty() {
+        regions.push((Vec::new(), 0, cleaned.norm.len()));
+    } else if !doc_is_review {
+        walk(&normalised, false, &mut regions);
+    }
+    for (path, start, end) in regions {
+        extract_region(cleaned, &path, start, end, &mut found);
+    }
+    found
+}
+
+fn normalise_titles(cleaned: &Cleaned, nodes: &[Node]) -> Vec<Node> {
+    nodes
+        .iter()
+        .map(|n| {
+            let mut m = n.clone();
+            m.title = cleaned.norm_slice(n.start, n.title_end.max(n.start));
+            m.children = normalise_titles(cleaned, &n.children);
+            m
+        })
+        .collect()
+}
+
+/// Words before a number that mark it as done already.
+const ACHIEVED: [&str; 10] =
+    ["截至目前", "截止目前", "已经", "已完成", "圆满完成", "先后实施", "累计完成", "共完成", "比上年", "同比"];
+
+const HEDGES: [&str; 9] = ["力争", "确保", "争取", "努力", "拟", "计划", "预计", "促使", "力求"];
+
+/// Verbs that turn a following count into a planned quantity.
+const COUNT_VERBS: [&str; 40] = [
+    "新建续建", "新建改建", "改扩建", "新建", "续建", "改建", "扩建", "建成", "建设", "创建", "完成", "招聘",
+    "培训", "新增", "增加", "改造", "维修", "配备", "评选", "培养", "打造", "建立", "组建", "举办", "开展",
+    "开设", "购置", "投入", "安排", "实施", "落实", "资助", "办", "建", "撤并", "接收", "录用", "遴选", "认定", "确定",
+];
+
+struct Piece {
+    start: usize,
+    end: usize,
+}
+
+fn find(hay: &[char], needle: &str) -> Option<usize> {
+    let n: Vec<char> = needle.chars().collect();
+    if n.is_empty() || hay.len() < n.len() {
+        return None;
+    }
+    (0..=hay.len() - n.len()).find(|&i| hay[i..i + n.len()] == n[..])
+}
+
+fn starts(hay: &[char], needle: &str) -> bool {
+    let mut it = hay.iter();
+    needle.chars().all(|c| it.next() == Some(&c))
+}
+
+fn ends(hay: &[char], needle: &str) -> bool {
+    let n: Vec<char> = needle.chars().collect();
+    hay.len() >= n.len() && hay[hay.len() - n.len()..] == n[..]
+}
+
+/// True when `i` sits inside a short quotation (a slogan) or a 《title》.
+fn quoted(norm: &[char], from: usize, i: usize) -> bool {
+    let mut open_quote: Option<usize> = None;
+    let mut open_book = 0i32;
+    for (k, &c) in norm.iter().enumerate().take(i).skip(from) {
+        match c {
+            '“' | '"' | '「' => open_quote = Some(k),
+            '”' | '」' => open_quote = None,
+            '《' => open_book += 1,
+            '》' => open_book -= 1,
+            _ => {}
+        }
+    }
+    if open_book > 0 {
+        return true;
+    }
+    if let Some(q) = open_quote {
+        // A slogan is short; a long quotation is text.
+        let close = norm[i..].iter().take(20).position(|&c| c == '”' || c == '」');
+        return close.is_some() && i - q < 20;
+    }
+    false
+}
+
+/// Splits a region into sentences, each into comma clauses.
+fn sentences(norm: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut s = start;
+    for i in start..end {
+        if matches!(norm[i], '。' | '；' | ';' | '!' | '！' | '?' | '？' | '\n') {
+            if i > s {
+                out.push((s, i));
+            }
+            s = i + 1;
+        }
+    }
+    if end > s {
+        out.push((s, end));
+    }
+    out
+}
+
+fn clauses(norm: &[char], start: usize, end: usize) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut s = start;
+    let mut depth = 0i32;
+    for i in start..end {
+        match norm[i] {
+            '(' | '（' | '《' | '“' => depth += 1,
+            ')' | '）' | '》' | '”' => depth -= 1,
+            ',' | '，' | ':' | '：' if depth <= 0 => {
+                if i > s {
+                    out.push(Piece { start: s, end: i });
+                }
+                s = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if end > s {
+        out.push(Piece { start: s, end });
+    }
+    out
+}
+
+/// A number token: value(s), span of digits, and what follows.
+#[derive(Debug, Clone)]
+struct Num {
+    start: usize,
+    end: usize,
+    value: f64,
+    value_max: Option<f64>,
+}
+
+fn parse_number(norm: &[char], i: usize, end: usize) -> Option<(f64, usize)> {
+    let mut j = i;
+    while j < end && norm[j].is_ascii_digit() {
+        j += 1;
+    }
+    if j == i {
+        return None;
+    }
+    if j + 1 < end && norm[j] == '.' && norm[j + 1].is_ascii_digit() {
+        j += 1;
+        while j < end && norm[j].is_ascii_digit() {
+            j += 1;
+        }
+    }
+    let s: String = norm[i..j].iter().collect();
+    s.parse::<f64>().ok().map(|v| (v, j))
+}
+
+fn numbers(norm: &[char], start: usize, end: usize) -> Vec<Num> {
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < end {
+        if norm[i].is_ascii_digit() && (i == 0 || !(norm[i - 1].is_ascii_digit() || norm[i - 1] == '.')) {
+            if let Some((v, j)) = parse_number(norm, i, end) {
+                // A range `3-5`, `3—5`, `3至5`, `3~5`.
+                if j + 1 < end && matches!(norm[j], '-' | '—' | '~' | '至' | '–') {
+                    if let Some((v2, k)) = parse_number(norm, j + 1, end) {
+                        if v2 > v {
+                            out.push(Num { start: i, end: k, value: v, value_max: Some(v2) });
+                            i = k;
+                            continue;
+                        }
+                    }
+                }
+                out.push(Num { start: i, end: j, value: v, value_max: None });
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+fn is_rate_word(ind: &[char]) -> bool {
+    ["率", "比例", "比率", "占比", "比重", "覆盖面"].iter().any(|w| ends(ind, w))
+}
+
+fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, found: &mut Found) {
+    let norm = &cleaned.norm;
+    let end = end.min(norm.len());
+    // A line that opens with `2007年,` sets the deadline of every target on it.
+    let mut line_year: Option<(i32, usize)> = None;
+    for (ss, se) in sentences(norm, start, end) {
+        if let Some((y, e)) = deadline::line_leading_year(norm, ss, se) {
+            line_year = Some((y, e));
+        } else if ss > 0 && norm[ss - 1] == '\n' {
+            line_year = None;
+        }
+        let sentence_deadline = deadline::find(norm, ss, se);
+        let pieces = clauses(norm, ss, se);
+        let mut carried_verb: Option<String> = None;
+        let mut prev_indicator: Option<String> = None;
+        let mut pending_coindicators: Vec<(usize, usize)> = Vec::new();
+        for p in &pieces {
+            let text = &norm[p.start..p.end];
+            if ACHIEVED.iter().any(|w| find(text, w).is_some()) {
+                carried_verb = None;
+                continue;
+            }
+            let nums = numbers(norm, p.start, p.end);
+            let mut made_any = false;
+            let mut sub_start = p.start;
+            let mut prev_end: Option<usize> = None;
+            for num in &nums {
+                // `创建省优质园6所、市优质园4所`: after an earlier count, a `、` opens a new sub-clause
+                // that inherits the verb.
+                if let Some(pe) = prev_end {
+                    if let Some(k) = norm[pe..num.start].iter().rposition(|&c| c == '、') {
+                        if made_any {
+                            if let Some(v) = COUNT_VERBS.iter().find(|v| starts(strip_hedge(&norm[sub_start..pe]), v)) {
+                                carried_verb = Some((*v).to_string());
+                            }
+                        }
+                        sub_start = pe + k + 1;
+                    }
+                }
+                prev_end = Some(num.end);
+                let sub = Piece { start: sub_start, end: p.end };
+                if let Some(t) = target_at(cleaned, path, &sub, num, &carried_verb, &prev_indicator) {
+                    let mut t = t;
+                    t.deadline = sentence_deadline.clone().or_else(|| {
+                        line_year.map(|(y, _)| duban_core::plan::Deadline {
+                            year: Some(y),
+                            month: None,
+                            text: format!("{y}年"),
+                            iso: Some(format!("{y}-12-31")),
+                        })
+                    });
+                    prev_indicator = Some(t.indicator.clone());
+                    // `教师、骨干教师、校干年交流比例…15%`: one value for each listed indicator.
+                    let extra = shared_indicators(cleaned, p, &t);
+                    found.targets.extend(extra);
+                    found.targets.push(t);
+                    made_any = true;
+                }
+            }
+            if let Some(v) = COUNT_VERBS.iter().find(|v| starts(strip_hedge(text), v)) {
+                carried_verb = Some((*v).to_string());
+            } else if !made_any {
+                carried_verb = None;
+            }
+            if let Some(m) = masked(norm, p) {
+                found.warnings.push(format!("“{}”中的数值被隐去或缺失，未作为目标值，请核对原文", cleaned.slice(m.0, m.1)));
+                let mut t = blank_target(cleaned, path, m.0, m.1);
+                t.masked = true;
+                found.targets.push(t);
+            }
+            pending_coindicators.clear();
+        }
+    }
+}
+
+fn strip_hedge(text: &[char]) -> &[char] {
+    let mut t = text;
+    loop {
+        let before = t.len();
+        while t.first().is_some_and(|c| c.is_whitespace()) {
+            t = &t[1..];
+        }
+        for w in ["其中", "并", "同时", "和", "及", "全年", "今年", "年内", "当年"] {
+            if starts(t, w) && t.len() > w.chars().count() + 2 {
+                t = &t[w.chars().count()..];
+            }
+        }
+        for h in HEDGES {
+            if starts(t, h) {
+                t = &t[h.chars().count()..];
+            }
+        }
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
+fn blank_target(cleaned: &Cleaned, path: &[String], s: usize, e: usize) -> Target {
+    Target {
+        path: path.to_vec(),
+        text: cleaned.slice(s, e),
+        start: s,
+        end: e,
+        indicator: String::new(),
+        op: Comparison::AtLeast,
+        value: None,
+        value_max: None,
+        unit: String::new(),
+        unit_in_text: true,
+        normalized: None,
+        deadline: None,
+        cue: String::new(),
+        hedge: None,
+        per_unit: false,
+        masked: false,
+    }
+}
+
+/// `…率达到%` or `20**名`: a value deleted or masked by the source.
+fn masked(norm: &[char], p: &Piece) -> Option<(usize, usize)> {
+    let text = &norm[p.start..p.end];
+    for cue in ["达到%", "达%", "为%"] {
+        if let Some(k) = find(text, cue) {
+            let e = p.start + k + cue.chars().count();
+            return Some((p.start, e));
+        }
+    }
+    for k in 0..text.len().saturating_sub(2) {
+        if text[k].is_ascii_digit() && text[k + 1] == '*' && text[k + 2] == '*' {
+            return Some((p.start, (p.start + k + 3 + 1).min(p.end)));
+        }
+    }
+    None
+}
+
+fn target_at(
+    cleaned: &Cleaned,
+    path: &[String],
+    p: &Piece,
+    num: &Num,
+    carried_verb: &Option<String>,
+    prev_indicator: &Option<String>,
+) -> Option<Target> {
+    let norm = &cleaned.norm;
+    let before = &norm[p.start..num.start];
+    let prev = num.start.checked_sub(1).map(|k| norm[k]);
+    // Ordinals, document numbers, codes.
+    if matches!(prev, Some('第' | '〔' | '[' | '［' | '+' | '.' | '-' | ':' | '号' | '/' | '*'))
+        || norm.get(num.end).is_some_and(|&c| matches!(c, '+' | '〕' | ']' | ':' | '*' | '/' | '.'))
+    {
+        return None;
+    }
+    if quoted(norm, p.start.saturating_sub(40), num.start) {
+        return None;
+    }
+    let (unit, unit_len, magnitude) = units::unit_after(norm, num.end, p.end);
+    let mut after = num.end + unit_len;
+    if unit.is_empty() {
+        // A rate printed without its `%`: `…率达95以上`.
+        let ind = strip_cue_tail(before);
+        if !(is_rate_word(ind) && ends_with_any(before, &["达到", "达", "为", "到", "提高到", "提高至"])) {
+            return None;
+        }
+    }
+    if units::is_time_or_age(&unit) {
+        return None;
+    }
+    // Chinese numeral or year-sized counts that are really years: `2013年` handled by unit.
+    let mut op = Comparison::Equal;
+    let mut cue = String::new();
+    let tail: Vec<char> = norm[after..p.end.min(after + 4)].to_vec();
+    if starts(&tail, "以上") || starts(&tail, "及以上") {
+        op = Comparison::AtLeast;
+        after += if starts(&tail, "及以上") { 3 } else { 2 };
+        cue = "以上".into();
+    } else if starts(&tail, "以下") || starts(&tail, "以内") {
+        op = Comparison::AtMost;
+        after += 2;
+        cue = "以内".into();
+    } else if starts(&tail, "左右") {
+        op = Comparison::About;
+        after += 2;
+        cue = "左右".into();
+    }
+    let btrim = trim_end_spaces(before);
+    let cue_words: [(&str, Comparison); 22] = [
+        ("不低于", Comparison::AtLeast),
+        ("不少于", Comparison::AtLeast),
+        ("不小于", Comparison::AtLeast),
+        ("至少", Comparison::AtLeast),
+        ("超过", Comparison::AtLeast),
+        ("不超过", Comparison::AtMost),
+        ("不高于", Comparison::AtMost),
+        ("控制在", Comparison::AtMost),
+        ("降至", Comparison::AtMost),
+        ("降到", Comparison::AtMost),
+        ("低于", Comparison::AtMost),
+        ("约", Comparison::About),
+        ("近", Comparison::About),
+        ("接近", Comparison::About),
+        ("保持在", Comparison::Equal),
+        ("保持", Comparison::Equal),
+        ("稳定在", Comparison::Equal),
+        ("维持在", Comparison::Equal),
+        ("提高到", Comparison::AtLeast),
+        ("提高至", Comparison::AtLeast),
+        ("达到", Comparison::AtLeast),
+        ("达", Comparison::AtLeast),
+    ];
+    // The cue closest to the number wins; among cues ending at the same place, the longest.
+    let mut best: Option<(usize, usize, &str, Comparison)> = None;
+    for (w, c) in cue_words {
+        if let Some(k) = rfind_near(btrim, w, 8) {
+            let e = k + w.chars().count();
+            if best.is_none_or(|(bk, be, _, _)| e > be || (e == be && k < bk)) {
+                best = Some((k, e, w, c));
+            }
+        }
+    }
+    let cue_at = best.map(|(k, _, _, _)| k);
+    if let Some((_, _, w, c)) = best {
+        if op == Comparison::Equal {
+            op = c;
+        }
+        cue = if cue.is_empty() { w.to_string() } else { format!("{w}…{cue}") };
+    }
+    // `增长10%`, `提高5个百分点`, `降低…`: a relative change.
+    if cue_at.is_none() {
+        for w in ["增长", "提高", "提升", "增加", "降低", "减少", "下降"] {
+            if ends(btrim, w) {
+                if unit == "%" || unit == "个百分点" {
+                    op = Comparison::MoreThan;
+                    cue = w.to_string();
+                }
+                break;
+            }
+        }
+    }
+    if num.value_max.is_some() {
+        op = Comparison::Range;
+    }
+    let stripped = strip_hedge(before);
+    let ind_start = num.start - stripped.len();
+    let hedge_text = hedge_of(before);
+    let per_unit = ["每个", "每所", "每校", "各"].iter().any(|w| find(stripped, w).is_some());
+    // Indicator.
+    let indicator_norm: String;
+    let mut span_end = after;
+    let ind_chars = strip_cue_tail(&norm[ind_start..num.start]);
+    if ind_chars.iter().filter(|&&c| is_han(c)).count() >= 2 {
+        let base = cleaned.slice(ind_start, ind_start + ind_chars.len());
+        let base = strip_cue_display(&base);
+        // A count before its noun: `完成东部地区5所新建幼儿园的续建工程`.
+        if cue_at.is_none() && unit != "%" {
+            let rest = cleaned.slice(after, p.end);
+            if rest.chars().next().is_some_and(is_han) {
+                span_end = p.end;
+                indicator_norm = format!("{base}{rest}");
+            } else {
+                indicator_norm = base;
+            }
+        } else if unit == "%" && !is_rate_word(ind_chars) && prev_indicator.is_some() && ind_chars.len() <= 6 {
+            indicator_norm = format!("{}({base})", prev_indicator.clone().unwrap_or_default());
+        } else {
+            indicator_norm = base;
+        }
+    } else {
+        // Elided: `幼儿园5所` after `新建续建小学2所`, or a bare value.
+        let rest = cleaned.slice(after, p.end);
+        if cue_at.is_none() && unit != "%" && rest.chars().next().is_some_and(is_han) && rest.chars().count() <= 12 {
+            span_end = p.end;
+            indicator_norm = format!("{}{}", carried_verb.clone().unwrap_or_default(), rest);
+        } else {
+            return None;
+        }
+    }
+    let mut indicator = indicator_norm;
+    if ind_chars.iter().filter(|&&c| is_han(c)).count() >= 2
+        && !COUNT_VERBS.iter().any(|v| find(stripped, v).is_some())
+        && unit != "%"
+        && cue_at.is_none()
+        && carried_verb.is_some()
+        && span_end == after
+    {
+        indicator = format!("{}{}", carried_verb.clone().unwrap_or_default(), indicator);
+    }
+    // A count needs an action or a cue; a bare noun + count is a fact, not a goal.
+    let has_action = cue_at.is_some()
+        || op != Comparison::Equal
+        || COUNT_VERBS.iter().any(|v| find(stripped, v).is_some())
+        || carried_verb.is_some()
+        || hedge_text.is_some()
+        || unit == "%";
+    if !has_action {
+        return None;
+    }
+    let magnitude_norm = magnitude.map(|(m, base_unit)| Normalized { value: num.value * m, unit: base_unit.to_string() });
+    let span_start = hedge_start(norm, p.start, ind_start);
+    Some(Target {
+        path: path.to_vec(),
+        text: cleaned.slice(span_start, span_end),
+        start: span_start,
+        end: span_end,
+        indicator,
+        op,
+        value: Some(num.value),
+        value_max: num.value_max,
+        unit: if unit.is_empty() { "%".to_string() } else { cleaned.slice(num.end, num.end + unit_len) },
+        unit_in_text: !unit.is_empty(),
+        normalized: magnitude_norm,
+        deadline: None,
+        cue,
+        hedge: hedge_text,
+        per_unit,
+        masked: false,
+    })
+}
+
+fn hedge_of(before: &[char]) -> Option<String> {
+    HEDGES.iter().find(|h| find(before, h).is_some()).map(|h| (*h).to_string())
+}
+
+/// The span starts at the hedge when one leads the clause (`确保…`, `争取…`).
+fn hedge_start(norm: &[char], piece_start: usize, ind_start: usize) -> usize {
+    let mut s = piece_start;
+    while s < ind_start && norm[s].is_whitespace() {
+        s += 1;
+    }
+    let lead = &norm[s..ind_start];
+    if HEDGES.iter().any(|h| find(lead, h).is_some()) {
+        let k = HEDGES.iter().filter_map(|h| find(lead, h)).min().unwrap_or(0);
+        return s + k;
+    }
+    ind_start
+}
+
+fn trim_end_spaces(s: &[char]) -> &[char] {
+    let mut e = s.len();
+    while e > 0 && s[e - 1].is_whitespace() {
+        e -= 1;
+    }
+    &s[..e]
+}
+
+fn ends_with_any(s: &[char], ws: &[&str]) -> bool {
+    let s = trim_end_spaces(s);
+    ws.iter().any(|w| ends(s, w))
+}
+
+/// Position of `w` in `s` when it ends within `near` chars of the end.
+fn rfind_near(s: &[char], w: &str, near: usize) -> Option<usize> {
+    let n: Vec<char> = w.chars().collect();
+    if s.len() < n.len() {
+        return None;
+    }
+    let lo = s.len().saturating_sub(near + n.len());
+    (lo..=s.len() - n.len()).rev().find(|&i| s[i..i + n.len()] == n[..])
+}
+
+const CUE_TAILS: [&str; 24] = [
+    "不低于同类人员的", "不低于", "不少于", "不小于", "至少", "不超过", "不高于", "控制在", "降至", "降到",
+    "保持在", "稳定在", "维持在", "提高到", "提高至", "达到", "达", "为", "到", "约", "近", "接近", "超过", "保持",
+];
+
+/// The indicator part of the text before a number: drops the cue at its end.
+fn strip_cue_tail(before: &[char]) -> &[char] {
+    let mut t = trim_end_spaces(before);
+    for w in CUE_TAILS {
+        if let Some(k) = rfind_near(t, w, 10) {
+            if k > 0 {
+                t = &t[..k];
+                break;
+            }
+        }
+    }
+    let mut e = t.len();
+    while e > 0 && matches!(t[e - 1], '的' | ' ' | '都' | '均') {
+        e -= 1;
+    }
+    &t[..e]
+}
+
+fn strip_cue_display(s: &str) -> String {
+    s.trim().trim_end_matches(['的', '都', '均']).to_string()
+}
+
+/// `A、B、C…率…N%`: the listed indicators share the value. Returns the targets for the
+/// names before the last one (the last one is `t` itself).
+fn shared_indicators(cleaned: &Cleaned, p: &Piece, t: &Target) -> Vec<Target> {
+    if t.unit != "%" && t.unit != "％" {
+        return Vec::new();
+    }
+    let norm = &cleaned.norm;
+    let text = &norm[t.start.max(p.start)..t.end];
+    let Some(last_sep) = text.iter().rposition(|&c| c == '、') else {
+        return Vec::new();
+    };
+    let names: Vec<String> = text[..last_sep]
+        .split(|&c| c == '、')
+        .map(|s| s.iter().collect::<String>())
+        .collect();
+    if names.iter().any(|n| n.chars().count() > 8 || n.chars().any(|c| c.is_ascii_digit()) || n.is_empty()) {
+        return Vec::new();
+    }
+    let last: Vec<char> = t.indicator.chars().collect();
+    let split = ["年", "交流", "比例", "覆盖率", "合格率", "优良率", "达标率", "入学率", "率"]
+        .iter()
+        .filter_map(|w| find(&last, w).filter(|&k| k > 0))
+        .min()
+        .unwrap_or(last.len());
+    let suffix: String = last[split..].iter().collect();
+    names
+        .iter()
+        .map(|n| {
+            let mut x = t.clone();
+            x.indicator = format!("{n}{suffix}");
+            x
+        })
+        .collect()
 }

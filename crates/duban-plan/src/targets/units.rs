@@ -1,0 +1,50 @@
+//! Units after a number: measure words, areas, money, rates; with 万/亿 normalised.
+
+/// Units, longest first so `万平方米` wins over `万`.
+const UNITS: [&str; 58] = [
+    "个百分点", "万平方米", "平方米", "万元", "亿元", "万人次", "人次", "万人", "万册", "公里", "千米", "学时",
+    "课时", "小时", "%", "‰", "所", "名", "个", "人", "条", "项", "次", "台", "套", "间", "座", "家", "处", "栋",
+    "亩", "米", "元", "万", "亿", "天", "册", "张", "班", "场", "支", "件", "部", "本", "篇", "门", "节", "批",
+    "户", "位", "床", "辆", "块", "分", "倍", "届", "期", "园",
+];
+
+/// Units that make the number a time, date or age rather than a quantity.
+const NOT_QUANTITY: [&str; 8] = ["年", "月", "日", "号", "岁", "时", "周", "届"];
+
+/// The unit after the number at `i` (`""` when none), its length in chars, and the magnitude
+/// normalisation when the unit carries 万/亿.
+pub fn unit_after(norm: &[char], i: usize, end: usize) -> (String, usize, Option<(f64, &'static str)>) {
+    let mut j = i;
+    while j < end && norm[j] == ' ' {
+        j += 1;
+    }
+    let spaces = j - i;
+    for w in NOT_QUANTITY {
+        if norm.get(j..).is_some_and(|r| r.starts_with(&w.chars().collect::<Vec<_>>())) {
+            return (w.to_string(), spaces + w.chars().count(), None);
+        }
+    }
+    for u in UNITS {
+        let uc: Vec<char> = u.chars().collect();
+        if j + uc.len() <= end && norm[j..j + uc.len()] == uc[..] {
+            let mag = match u {
+                "万平方米" => Some((10_000.0, "平方米")),
+                "万元" => Some((10_000.0, "元")),
+                "亿元" => Some((100_000_000.0, "元")),
+                "万人" => Some((10_000.0, "人")),
+                "万人次" => Some((10_000.0, "人次")),
+                "万册" => Some((10_000.0, "册")),
+                "万" => Some((10_000.0, "")),
+                "亿" => Some((100_000_000.0, "")),
+                _ => None,
+            };
+            return (u.to_string(), spaces + uc.len(), mag);
+        }
+    }
+    (String::new(), 0, None)
+}
+
+/// True when `unit` makes the number a time, date, age or edition.
+pub fn is_time_or_age(unit: &str) -> bool {
+    NOT_QUANTITY.contains(&unit) || unit == "届" || unit == "期"
+}
