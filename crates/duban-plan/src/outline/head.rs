@@ -106,7 +106,12 @@ fn years(norm: &[char]) -> Vec<(i32, usize, usize)> {
 }
 
 /// Infers the plan year.
-pub fn plan_year(cleaned: &Cleaned, title: &str, title_range: Option<(usize, usize)>) -> Option<i32> {
+pub fn plan_year(
+    cleaned: &Cleaned,
+    title: &str,
+    title_range: Option<(usize, usize)>,
+    first_section: Option<usize>,
+) -> Option<i32> {
     let norm = &cleaned.norm;
     let tnorm: Vec<char> = match title_range {
         Some((s, e)) => norm[s..e].to_vec(),
@@ -132,9 +137,10 @@ pub fn plan_year(cleaned: &Cleaned, title: &str, title_range: Option<(usize, usi
         }
         let _ = after;
     }
-    // A document number right after the title: 〔2005〕.
-    let from = title_range.map_or(0, |(_, e)| e);
-    let window: Vec<char> = norm[from.min(norm.len())..(from + 80).min(norm.len())].to_vec();
+    // The document's own number comes before any outline marker: 〔2005〕 in `杭政函〔2005〕39号`.
+    let from = title_range.map_or(0, |(s, _)| s.saturating_sub(200));
+    let limit = first_section.unwrap_or(norm.len()).min(from + 600).min(norm.len());
+    let window: Vec<char> = norm[from.min(limit)..limit].to_vec();
     for k in 0..window.len().saturating_sub(5) {
         if matches!(window[k], '〔' | '[' | '(' | '［') && window[k + 1..k + 5].iter().all(|c| c.is_ascii_digit()) && matches!(window[k + 5], '〕' | ']' | ')' | '］') {
             let y: i32 = window[k + 1..k + 5].iter().collect::<String>().parse().unwrap_or(0);
@@ -150,6 +156,11 @@ pub fn plan_year(cleaned: &Cleaned, title: &str, title_range: Option<(usize, usi
         }
         let tail: String = norm[j.min(norm.len())..].iter().take(3).collect();
         if tail.starts_with("以来") || tail.starts_with('-') || tail.starts_with('—') {
+            continue;
+        }
+        // `2007年,` opening a line is a target year, not the plan's.
+        let line_start = i == 0 || norm[..i].iter().rev().take_while(|c| **c != '\n').all(|c| c.is_whitespace());
+        if line_start && (tail.starts_with(',') || tail.starts_with('，')) {
             continue;
         }
         match counts.iter_mut().find(|(yy, _)| *yy == y) {

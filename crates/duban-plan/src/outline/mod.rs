@@ -30,8 +30,8 @@ pub fn parse(cleaned: &Cleaned) -> Outline {
     let lines = lines::Lines::new(&cleaned.norm);
     let tables = table::find_tables(cleaned, &lines);
     let (title, title_range) = head::find_title(cleaned, &lines);
-    let plan_year = head::plan_year(cleaned, &title, title_range);
     let nodes = tree::build(cleaned, &lines, &tables);
+    let plan_year = head::plan_year(cleaned, &title, title_range, nodes.first().map(|n| n.start));
     Outline { title, plan_year, nodes }
 }
 

@@ -37,25 +37,35 @@ pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
             let own_end = n.children.first().map_or(n.end, |c| c.start.min(n.end)).max(n.start);
             let _ = k;
             if !is_review {
-                out.push((n.path.clone(), n.start, own_end));
+                let body = (n.start + n.marker.chars().count()).min(own_end);
+                out.push((n.path.clone(), body, own_end));
             }
             walk(&n.children, is_review, out);
         }
     }
     // Titles are compared in the normalised script.
     let normalised = normalise_titles(cleaned, &outline.nodes);
-    let doc_is_review = {
-        let t = crate::clean::to_simplified(&outline.title);
-        t.contains("总结") && !t.contains("计划") && !t.contains("要点")
-    };
     if normalised.is_empty() {
         regions.push((Vec::new(), 0, cleaned.norm.len()));
-    } else if !doc_is_review {
+    } else {
         walk(&normalised, false, &mut regions);
     }
+    let reviews = review_spans(&cleaned.norm);
+    regions.retain(|(_, s, _)| !reviews.iter().any(|&(a, b)| (a..b).contains(s)));
     for (path, start, end) in regions {
         extract_region(cleaned, &path, start, end, &mut found);
     }
+    // A block the source page printed twice yields its targets twice: keep the first.
+    let mut seen: Vec<(Vec<String>, String, String, Option<u64>)> = Vec::new();
+    found.targets.retain(|t| {
+        let key = (t.path.clone(), t.text.clone(), t.indicator.clone(), t.value.map(f64::to_bits));
+        if seen.contains(&key) {
+            false
+        } else {
+            seen.push(key);
+            true
+        }
+    });
     found
 }
 
@@ -69,6 +79,36 @@ fn normalise_titles(cleaned: &Cleaned, nodes: &[Node]) -> Vec<Node> {
             m
         })
         .collect()
+}
+
+/// Parts of a document that report on a past year: from a title line naming a 总结 to the next
+/// title line naming a plan (工作要点, 计划…). `2016年…工作总结` followed by `2017年…工作要点`.
+fn review_spans(norm: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut s = 0;
+    for e in (0..=norm.len()).filter(|&i| i == norm.len() || norm[i] == '\n') {
+        let line: String = norm[s..e].iter().collect();
+        let line = line.trim();
+        let n = line.chars().count();
+        if n > 0 && n <= 40 && !line.contains('。') && !line.contains(',') && !line.contains('，') {
+            let review = line.contains("总结") || line.contains("完成情况");
+            let plan = ["要点", "计划", "意见", "方案", "安排", "思路"].iter().any(|w| line.contains(w));
+            let heading = crate::outline::markers::candidate_at(&norm[s..e], 0).is_some();
+            if review && !plan && !heading && open.is_none() {
+                open = Some(s);
+            } else if plan && !review && !heading {
+                if let Some(a) = open.take() {
+                    out.push((a, s));
+                }
+            }
+        }
+        s = e + 1;
+    }
+    if let Some(a) = open {
+        out.push((a, norm.len()));
+    }
+    out
 }
 
 /// Words before a number that mark it as done already.
@@ -243,6 +283,7 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
         let sentence_deadline = deadline::find(norm, ss, se);
         let pieces = clauses(norm, ss, se);
         let mut carried_verb: Option<String> = None;
+        let mut breakdown_of: Option<String> = None;
         let mut prev_indicator: Option<String> = None;
         let mut pending_coindicators: Vec<(usize, usize)> = Vec::new();
         for p in &pieces {
@@ -268,9 +309,9 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
                         sub_start = pe + k + 1;
                     }
                 }
-                prev_end = Some(num.end);
                 let sub = Piece { start: sub_start, end: p.end };
-                if let Some(t) = target_at(cleaned, path, &sub, num, &carried_verb, &prev_indicator) {
+                if let Some(t) = target_at(cleaned, path, &sub, num, &carried_verb, &prev_indicator, &breakdown_of) {
+                    prev_end = Some(num.end);
                     let mut t = t;
                     t.deadline = sentence_deadline.clone().or_else(|| {
                         line_year.map(|(y, _)| duban_core::plan::Deadline {
@@ -288,7 +329,16 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
                     made_any = true;
                 }
             }
-            if let Some(v) = COUNT_VERBS.iter().find(|v| starts(strip_hedge(text), v)) {
+            if nums.is_empty() {
+                if let Some(t) = chinese_count(cleaned, path, p) {
+                    found.targets.push(t);
+                }
+            }
+            let bare_qizhong = nums.is_empty() && starts(trim_start_spaces(text), "其中");
+            if bare_qizhong {
+                // `…9所,其中:凉州区4所,古浪县4所`: the parts of the previous total.
+                breakdown_of = prev_indicator.clone();
+            } else if let Some(v) = COUNT_VERBS.iter().find(|v| starts(strip_hedge(text), v)) {
                 carried_verb = Some((*v).to_string());
             } else if !made_any {
                 carried_verb = None;
@@ -297,6 +347,16 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
                 found.warnings.push(format!("“{}”中的数值被隐去或缺失，未作为目标值，请核对原文", cleaned.slice(m.0, m.1)));
                 let mut t = blank_target(cleaned, path, m.0, m.1);
                 t.masked = true;
+                let text: Vec<char> = norm[m.0..m.1].to_vec();
+                if text.last() == Some(&'%') {
+                    t.unit = "%".into();
+                    let body = &text[..text.len() - 1];
+                    let hedged = strip_hedge(body);
+                    let ind = strip_cue_tail(hedged);
+                    let ind_start = m.0 + (body.len() - hedged.len());
+                    t.indicator = cleaned.slice(ind_start, ind_start + ind.len());
+                    t.cue = "达到".into();
+                }
                 found.targets.push(t);
             }
             pending_coindicators.clear();
@@ -310,6 +370,15 @@ fn strip_hedge(text: &[char]) -> &[char] {
         let before = t.len();
         while t.first().is_some_and(|c| c.is_whitespace()) {
             t = &t[1..];
+        }
+        // A leading `2021年` / `到2015年底` is the deadline, not part of the indicator.
+        let skip = usize::from(matches!(t.first(), Some('到' | '至' | '在')));
+        if t.len() > skip + 5 && t[skip..skip + 4].iter().all(|c| c.is_ascii_digit()) && t[skip + 4] == '年' {
+            let mut k = skip + 5;
+            while k < t.len() && matches!(t[k], '底' | '前' | '度' | ',' | '，') {
+                k += 1;
+            }
+            t = &t[k..];
         }
         for w in ["其中", "并", "同时", "和", "及", "全年", "今年", "年内", "当年"] {
             if starts(t, w) && t.len() > w.chars().count() + 2 {
@@ -372,6 +441,7 @@ fn target_at(
     num: &Num,
     carried_verb: &Option<String>,
     prev_indicator: &Option<String>,
+    breakdown_of: &Option<String>,
 ) -> Option<Target> {
     let norm = &cleaned.norm;
     let before = &norm[p.start..num.start];
@@ -514,7 +584,10 @@ fn target_at(
         && carried_verb.is_some()
         && span_end == after
     {
-        indicator = format!("{}{}", carried_verb.clone().unwrap_or_default(), indicator);
+        indicator = match breakdown_of {
+            Some(total) => format!("{total}({indicator})"),
+            None => format!("{}{}", carried_verb.clone().unwrap_or_default(), indicator),
+        };
     }
     // A count needs an action or a cue; a bare noun + count is a fact, not a goal.
     let has_action = cue_at.is_some()
@@ -564,6 +637,11 @@ fn hedge_start(norm: &[char], piece_start: usize, ind_start: usize) -> usize {
         return s + k;
     }
     ind_start
+}
+
+fn trim_start_spaces(s: &[char]) -> &[char] {
+    let k = s.iter().position(|c| !c.is_whitespace()).unwrap_or(s.len());
+    &s[k..]
 }
 
 fn trim_end_spaces(s: &[char]) -> &[char] {
@@ -649,4 +727,38 @@ fn shared_indicators(cleaned: &Cleaned, p: &Piece, t: &Target) -> Vec<Target> {
             x
         })
         .collect()
+}
+
+/// `每个乡镇都有一所公办中心幼儿园`: one (or a few) for every unit, written in Chinese numerals.
+fn chinese_count(cleaned: &Cleaned, path: &[String], p: &Piece) -> Option<Target> {
+    let norm = &cleaned.norm;
+    let text = &norm[p.start..p.end];
+    let per = ["每个", "每所", "每一个", "各"].iter().filter_map(|w| find(text, w)).min()?;
+    for verb in ["都有", "建有", "都建有", "至少有", "建成", "有", "办", "配备", "设立"] {
+        let Some(k) = find(&text[per..], verb).map(|k| k + per) else { continue };
+        let at = k + verb.chars().count();
+        let Some((value, j)) = crate::outline::markers::parse_cn_number(text, at) else { continue };
+        let Some(&unit) = text.get(j).filter(|c| matches!(c, '所' | '个' | '名' | '支' | '间' | '家')) else {
+            continue;
+        };
+        let start = p.start + hedge_or(text, per);
+        let end = p.end;
+        let noun = cleaned.slice(p.start + j + 1, end);
+        let who = cleaned.slice(p.start + per, p.start + k);
+        return Some(Target {
+            indicator: format!("{noun}({who})"),
+            op: Comparison::Equal,
+            value: Some(f64::from(value)),
+            unit: unit.to_string(),
+            cue: verb.to_string(),
+            per_unit: true,
+            hedge: hedge_of(&text[..per]),
+            ..blank_target(cleaned, path, start, end)
+        });
+    }
+    None
+}
+
+fn hedge_or(text: &[char], fallback: usize) -> usize {
+    HEDGES.iter().filter_map(|h| find(&text[..fallback], h)).min().unwrap_or(fallback)
 }
