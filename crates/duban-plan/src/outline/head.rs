@@ -14,53 +14,72 @@ const PLAN_WORDS: [&str; 16] = [
     "规划", "要点", "思路", "意见", "分解表", "总结", "安排",
 ];
 
-fn plan_word_score(s: &str) -> Option<usize> {
-    PLAN_WORDS.iter().position(|w| s.contains(w))
-}
 
-/// Finds the title: its text (as printed) and its cleaned range.
-pub fn find_title(cleaned: &Cleaned, lines: &Lines) -> (String, Option<(usize, usize)>) {
-    let mut best: Option<(usize, usize, usize)> = None;
-    for (k, &(s, e)) in lines.spans.iter().enumerate().take(40) {
-        let norm: String = cleaned.norm_slice(s, e);
-        let t = norm.trim();
-        let n = t.chars().count();
-        if n < 4 || n > 80 || t.contains('。') || t.contains('，') || t.contains(',') {
-            continue;
-        }
-        if t.starts_with('一') && t.chars().nth(1) == Some('、') {
-            break;
-        }
-        let Some(score) = plan_word_score(t) else { continue };
-        // A 印发 notice names the plan inside 《》: take that.
-        if t.contains("印发") || t.contains("通知") {
-            if let (Some(a), Some(b)) = (t.find('《'), t.find('》')) {
-                if a < b {
-                    let lead = t[..a].chars().count();
-                    let len = t[a..b].chars().count() - 1;
-                    let off = s + (norm.chars().count() - norm.trim_start().chars().count());
-                    let (cs, ce) = (off + lead + 1, off + lead + 1 + len);
-                    if best.is_none() {
-                        best = Some((cs, ce, 100 + k));
-                    }
-                    continue;
-                }
-            }
-            continue;
-        }
-        let lead_ws = norm.chars().count() - norm.trim_start().chars().count();
-        let cs = s + lead_ws;
-        let ce = cs + n;
-        let rank = score * 2 + k;
-        if best.is_none_or(|(_, _, r)| rank < r || r >= 100) {
-            best = Some((cs, ce, rank));
-            if score < 8 {
+/// Drafting-stage labels after a title: not part of it.
+const STAGE_LABELS: [&str; 7] = ["纲目", "征求意见稿", "草案", "送审稿", "讨论稿", "修订稿", "初稿"];
+
+/// Where a plan title that starts at `line[0]` ends: after the last plan word within the first
+/// 80 chars, plus a bracket group right after it (`(试行)`, `(2021-2025年)`) unless that group is
+/// a drafting-stage label.
+fn title_end(line: &[char]) -> Option<usize> {
+    let head = &line[..line.len().min(80)];
+    let mut end = None;
+    for w in PLAN_WORDS {
+        let wc: Vec<char> = w.chars().collect();
+        for i in (0..head.len().saturating_sub(wc.len() - 1)).rev() {
+            if head[i..i + wc.len()] == wc[..] {
+                end = end.max(Some(i + wc.len()));
                 break;
             }
         }
     }
-    match best {
-        Some((s, e, _)) => {
+    let mut e = end?;
+    if matches!(line.get(e), Some('(' | '（')) {
+        if let Some(k) = line[e..].iter().take(16).position(|&c| c == ')' || c == '）') {
+            let inner: String = line[e + 1..e + k].iter().filter(|c| !c.is_whitespace()).collect();
+            if !STAGE_LABELS.contains(&inner.as_str()) {
+                e += k + 1;
+            }
+        }
+    }
+    Some(e)
+}
+
+/// Finds the title: its text (as printed) and its cleaned range.
+pub fn find_title(cleaned: &Cleaned, lines: &Lines) -> (String, Option<(usize, usize)>) {
+    let mut notice: Option<(usize, usize)> = None;
+    let mut found: Option<(usize, usize)> = None;
+    for &(s, e) in lines.spans.iter().take(40) {
+        let line = &cleaned.norm[s..e];
+        let lead = line.iter().take_while(|c| c.is_whitespace()).count();
+        let line = &line[lead..];
+        let s = s + lead;
+        if line.len() < 4 {
+            continue;
+        }
+        if super::markers::candidate_at(line, 0).is_some_and(|c| c.style == super::markers::Style::CnComma) {
+            break;
+        }
+        let text: String = line.iter().collect();
+        // A 印发 notice names the plan inside 《》.
+        if text.contains("印发") || (text.starts_with("关于") && text.contains("通知")) {
+            if let (Some(a), Some(b)) = (line.iter().position(|&c| c == '《'), line.iter().position(|&c| c == '》')) {
+                if a + 1 < b && notice.is_none() {
+                    notice = Some((s + a + 1, s + b));
+                }
+            }
+            continue;
+        }
+        let Some(te) = title_end(line) else { continue };
+        let title = &line[..te];
+        if title.iter().any(|&c| matches!(c, '。' | ',' | '，' | ':' | '：')) || title.len() < 4 {
+            continue;
+        }
+        found = Some((s, s + te));
+        break;
+    }
+    match found.or(notice) {
+        Some((s, e)) => {
             let text: String = cleaned.slice(s, e).split_whitespace().collect::<Vec<_>>().join(" ");
             (text, Some((s, e)))
         }
