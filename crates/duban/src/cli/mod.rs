@@ -1,5 +1,6 @@
 //! Command-line interface: the `Cli` and its subcommands, one module per subcommand.
 
+mod eval_import;
 mod import;
 
 use std::process::ExitCode;
@@ -18,11 +19,14 @@ pub struct Cli {
 enum Command {
     /// 导入计划文件：提纲、目标与任务草稿 (import a plan document: outline, targets, task drafts).
     Import(import::Args),
+    /// 按答案文件评估导入效果 (score the importer against answer keys, corpus-expected/v1).
+    EvalImport(eval_import::Args),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Import(args) => import::run(args),
+        Command::EvalImport(args) => eval_import::run(args),
     }
 }
