@@ -123,3 +123,8 @@ impl<'a> Render<'a> {
 /// Keeps the import type in scope for doc links.
 #[allow(dead_code)]
 type _Doc = PlanImport;
+
+/// Where a responsibility note (`（责任科室：…）`) starts inside `[from, to)`, if there is one.
+pub fn tree_note_start(norm: &[char], from: usize, to: usize) -> Option<usize> {
+    tree::responsibility_note(norm, from, to).map(|n| n.span.0)
+}
