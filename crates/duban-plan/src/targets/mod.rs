@@ -285,7 +285,6 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
         let mut carried_verb: Option<String> = None;
         let mut breakdown_of: Option<String> = None;
         let mut prev_indicator: Option<String> = None;
-        let mut pending_coindicators: Vec<(usize, usize)> = Vec::new();
         for p in &pieces {
             let text = &norm[p.start..p.end];
             if ACHIEVED.iter().any(|w| find(text, w).is_some()) {
@@ -302,8 +301,8 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
                 if let Some(pe) = prev_end {
                     if let Some(k) = norm[pe..num.start].iter().rposition(|&c| c == '、') {
                         if made_any {
-                            if let Some(v) = COUNT_VERBS.iter().find(|v| starts(strip_hedge(&norm[sub_start..pe]), v)) {
-                                carried_verb = Some((*v).to_string());
+                            if let Some(v) = leading_verb(cleaned, sub_start, pe) {
+                                carried_verb = Some(v);
                             }
                         }
                         sub_start = pe + k + 1;
@@ -323,8 +322,11 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
                     });
                     prev_indicator = Some(t.indicator.clone());
                     // `教师、骨干教师、校干年交流比例…15%`: one value for each listed indicator.
-                    let extra = shared_indicators(cleaned, p, &t);
+                    let (extra, last_name) = shared_indicators(cleaned, p, &t);
                     found.targets.extend(extra);
+                    if let Some(name) = last_name {
+                        t.indicator = name;
+                    }
                     found.targets.push(t);
                     made_any = true;
                 }
@@ -338,8 +340,8 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
             if bare_qizhong {
                 // `…9所,其中:凉州区4所,古浪县4所`: the parts of the previous total.
                 breakdown_of = prev_indicator.clone();
-            } else if let Some(v) = COUNT_VERBS.iter().find(|v| starts(strip_hedge(text), v)) {
-                carried_verb = Some((*v).to_string());
+            } else if let Some(v) = leading_verb(cleaned, p.start, p.end) {
+                carried_verb = Some(v);
             } else if !made_any {
                 carried_verb = None;
             }
@@ -359,7 +361,6 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
                 }
                 found.targets.push(t);
             }
-            pending_coindicators.clear();
         }
     }
 }
@@ -694,39 +695,60 @@ fn strip_cue_display(s: &str) -> String {
     s.trim().trim_end_matches(['的', '都', '均']).to_string()
 }
 
-/// `A、B、C…率…N%`: the listed indicators share the value. Returns the targets for the
-/// names before the last one (the last one is `t` itself).
-fn shared_indicators(cleaned: &Cleaned, p: &Piece, t: &Target) -> Vec<Target> {
+/// The count verb that opens `[s, e)` after any hedge, as printed.
+fn leading_verb(cleaned: &Cleaned, s: usize, e: usize) -> Option<String> {
+    let text = &cleaned.norm[s..e];
+    let rest = strip_hedge(text);
+    let v = COUNT_VERBS.iter().find(|v| starts(rest, v))?;
+    let at = s + (text.len() - rest.len());
+    Some(cleaned.slice(at, at + v.chars().count()))
+}
+
+/// `A、B、C…率…N%`: the listed indicators share the value. Returns the targets for the names
+/// before the last one, and the last one's own indicator (`t` is that last one).
+fn shared_indicators(cleaned: &Cleaned, p: &Piece, t: &Target) -> (Vec<Target>, Option<String>) {
     if t.unit != "%" && t.unit != "％" {
-        return Vec::new();
+        return (Vec::new(), None);
     }
-    let norm = &cleaned.norm;
-    let text = &norm[t.start.max(p.start)..t.end];
+    let from = t.start.max(p.start);
+    let text = &cleaned.norm[from..t.end];
     let Some(last_sep) = text.iter().rposition(|&c| c == '、') else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
-    let names: Vec<String> = text[..last_sep]
-        .split(|&c| c == '、')
-        .map(|s| s.iter().collect::<String>())
-        .collect();
-    if names.iter().any(|n| n.chars().count() > 8 || n.chars().any(|c| c.is_ascii_digit()) || n.is_empty()) {
-        return Vec::new();
+    let mut names: Vec<(usize, usize)> = Vec::new();
+    let mut s = 0;
+    for (k, &c) in text[..last_sep].iter().enumerate() {
+        if c == '、' {
+            names.push((s, k));
+            s = k + 1;
+        }
     }
-    let last: Vec<char> = t.indicator.chars().collect();
-    let split = ["年", "交流", "比例", "覆盖率", "合格率", "优良率", "达标率", "入学率", "率"]
+    names.push((s, last_sep));
+    if names.iter().any(|&(a, b)| b == a || b - a > 8 || text[a..b].iter().any(|c| c.is_ascii_digit())) {
+        return (Vec::new(), None);
+    }
+    // The shared head of the last indicator starts at its first head word: `校干|年交流比例`.
+    let last: Vec<char> = cleaned.norm[from + last_sep + 1..t.end].to_vec();
+    let ind_len = strip_cue_tail(&last).len();
+    let last = &last[..ind_len];
+    let Some(split) = ["年", "交流", "比例", "覆盖率", "合格率", "优良率", "达标率", "入学率", "率"]
         .iter()
-        .filter_map(|w| find(&last, w).filter(|&k| k > 0))
+        .filter_map(|w| find(last, w).filter(|&k| k > 0))
         .min()
-        .unwrap_or(last.len());
-    let suffix: String = last[split..].iter().collect();
-    names
+    else {
+        return (Vec::new(), None);
+    };
+    let head_start = from + last_sep + 1;
+    let suffix = cleaned.slice(head_start + split, head_start + ind_len);
+    let extras = names
         .iter()
-        .map(|n| {
+        .map(|&(a, b)| {
             let mut x = t.clone();
-            x.indicator = format!("{n}{suffix}");
+            x.indicator = format!("{}{suffix}", cleaned.slice(from + a, from + b));
             x
         })
-        .collect()
+        .collect();
+    (extras, Some(cleaned.slice(head_start, head_start + ind_len)))
 }
 
 /// `每个乡镇都有一所公办中心幼儿园`: one (or a few) for every unit, written in Chinese numerals.

@@ -2,6 +2,8 @@
 
 mod eval_import;
 mod import;
+mod rules;
+mod tree;
 
 use std::process::ExitCode;
 
@@ -21,6 +23,9 @@ enum Command {
     Import(import::Args),
     /// 按答案文件评估导入效果 (score the importer against answer keys, corpus-expected/v1).
     EvalImport(eval_import::Args),
+    /// 科室建议规则 (the keyword rules that suggest lead units).
+    #[command(subcommand)]
+    Rules(rules::Command),
 }
 
 /// Runs the parsed command line.
@@ -28,5 +33,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Import(args) => import::run(args),
         Command::EvalImport(args) => eval_import::run(args),
+        Command::Rules(cmd) => rules::run(cmd),
     }
 }
