@@ -392,3 +392,142 @@ pub fn split_units(s: &str) -> (Option<String>, Vec<String>) {
 fn ends_sentence(c: char) -> bool {
     is_terminator(c)
 }
+
+#[cfg(test)]
+mod tests {
+    use duban_core::plan::{Node, NodeKind, SourceFormat, SourceInfo};
+
+    use crate::{ImportOptions, import_text};
+
+    fn outline(text: &str) -> Vec<(String, String, u8)> {
+        let source = SourceInfo {
+            file: "t.txt".into(),
+            format: SourceFormat::Txt,
+            encoding: "UTF-8".into(),
+            script: duban_core::plan::Script::Simplified,
+        };
+        let plan = import_text(text, source, &ImportOptions::default());
+        fn walk(nodes: &[Node], out: &mut Vec<(String, String, u8)>) {
+            for n in nodes {
+                out.push((n.path.concat(), n.title.clone(), n.level));
+                walk(&n.children, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&plan.nodes, &mut out);
+        out
+    }
+
+    fn paths(text: &str) -> Vec<String> {
+        outline(text).into_iter().map(|(p, _, _)| p).collect()
+    }
+
+    #[test]
+    fn four_levels_nest_in_the_conventional_order() {
+        let t = "一、总体目标\n(一)学前教育\n1.扩大资源。新建幼儿园。\n(1)城区。加快建设。\n(2)农村。补齐短板。\n2.提高质量。\n(二)义务教育\n二、保障措施\n";
+        assert_eq!(paths(t), ["一、", "一、(一)", "一、(一)1.", "一、(一)1.(1)", "一、(一)1.(2)", "一、(一)2.", "一、(二)", "二、"]);
+        let o = outline(t);
+        assert_eq!(o[2].1, "扩大资源");
+        assert_eq!(o[3].2, 4);
+    }
+
+    #[test]
+    fn full_width_markers_work_like_half_width() {
+        let t = "一、目标\n（一）学前教育\n１．扩大资源。\n（１）城区。\n";
+        assert_eq!(paths(t), ["一、", "一、（一）", "一、（一）１．", "一、（一）１．（１）"]);
+    }
+
+    #[test]
+    fn a_flattened_table_of_contents_on_one_line_is_split() {
+        let t = "实施计划 一、指导思想 二、主要任务 (一)完善设施 1.优化布局 2.新建场地 (二)健全组织 1.发展组织 三、保障措施";
+        assert_eq!(
+            paths(t),
+            ["一、", "二、", "二、(一)", "二、(一)1.", "二、(一)2.", "二、(二)", "二、(二)1.", "三、"]
+        );
+        assert_eq!(outline(t)[3].1, "优化布局");
+    }
+
+    #[test]
+    fn an_item_run_onto_its_section_line_and_numbering_continued_across_sections() {
+        let t = "一、明确目标,加快发展1、普及目标。\n内容。\n2、低龄发展。\n二、改革体制,健全网络3、理顺体制。\n内容。";
+        assert_eq!(paths(t), ["一、", "一、1、", "一、2、", "二、", "二、3、"]);
+        assert_eq!(outline(t)[0].1, "明确目标,加快发展");
+    }
+
+    #[test]
+    fn false_markers_do_not_open_nodes() {
+        let t = "一、工作安排\n1、做好审批。争取3、4月份完成。\n2007年,全市入园率达到96%。\n3-6岁儿童指南。\n2、加快建设。";
+        assert_eq!(paths(t), ["一、", "一、1、", "一、2、"]);
+    }
+
+    #[test]
+    fn a_fragment_may_start_mid_list() {
+        assert_eq!(paths("8、重视学前教育。内容。\n9、发展特殊教育。"), ["8、", "9、"]);
+        assert_eq!(paths("---\n17.维护稳定。内容。\n18.营造环境。"), ["17.", "18."]);
+    }
+
+    #[test]
+    fn enumerations_with_yi_shi_become_bullets() {
+        let t = "一、深化改革\n1.医院改革。一是完善考核,加强管理;二是健全机制;三是推进活动。\n2.药品改革。";
+        let o = outline(t);
+        assert_eq!(
+            o.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+            ["一、", "一、1.", "一、1.一是", "一、1.二是", "一、1.三是", "一、2."]
+        );
+        assert_eq!(o[2].1, "完善考核,加强管理");
+    }
+
+    #[test]
+    fn hard_line_breaks_inside_words_do_not_cut_titles() {
+        let t = "2016\n年教育工作要点\n一、推进均衡发展\n1.推进区域教育中心建设,成立市县两级区域教育中心建设推\n进专班,制定实施方案。\n2.实施规划。";
+        let o = outline(t);
+        assert_eq!(o.iter().map(|x| x.0.clone()).collect::<Vec<_>>(), ["一、", "一、1.", "一、2."]);
+    }
+
+    #[test]
+    fn a_responsibility_note_names_the_lead_unit_and_stays_out_of_the_title() {
+        let source = SourceInfo {
+            file: "t.txt".into(),
+            format: SourceFormat::Txt,
+            encoding: "UTF-8".into(),
+            script: duban_core::plan::Script::Simplified,
+        };
+        let plan = import_text(
+            "一、党建\n1.加强理论武装。深入学习。(责任科室:组干科、机关党委)\n",
+            source,
+            &ImportOptions::default(),
+        );
+        let item = &plan.nodes[0].children[0];
+        assert_eq!(item.lead_unit.as_deref(), Some("组干科"));
+        assert_eq!(item.co_units, ["机关党委"]);
+        assert_eq!(plan.drafts[0].lead_unit.as_deref(), Some("组干科"));
+        assert!(!plan.drafts[0].text.contains("责任科室"));
+    }
+
+    #[test]
+    fn task_tables_in_both_shapes_become_rows_with_owners() {
+        let per_line = "任务分解表\n序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限 |\n1 | 新建幼儿园3所。 | 基建科 | 学前教育科、计财科 | 2025-12-31 |\n2 | 完善督导机制。 | 督导室 |  | 6月底前 |\n";
+        let source = SourceInfo {
+            file: "t.csv".into(),
+            format: SourceFormat::Csv,
+            encoding: "UTF-8".into(),
+            script: duban_core::plan::Script::Simplified,
+        };
+        let plan = import_text(per_line, source.clone(), &ImportOptions::default());
+        assert_eq!(plan.nodes.len(), 2, "{:?}", plan.nodes);
+        let row = &plan.nodes[0];
+        assert_eq!((row.kind, row.marker.as_str()), (NodeKind::Row, "1"));
+        assert_eq!(row.lead_unit.as_deref(), Some("基建科"));
+        assert_eq!(row.co_units, ["学前教育科", "计财科"]);
+        assert_eq!(row.due.as_deref(), Some("2025-12-31"));
+        assert_eq!(plan.targets.len(), 1);
+        assert_eq!(plan.drafts[0].due.as_deref(), Some("2025-12-31"));
+
+        let per_cell = "序号 |\n目标任务 |\n分管领导 |\n牵头单位 |\n80 |\n新增托位400个以上。 |\n张三 |\n县教育局 |\n81 |\n支持职业教育发展。 |\n李四 |\n县人社局 |\n";
+        let plan = import_text(per_cell, source, &ImportOptions::default());
+        assert_eq!(plan.nodes.len(), 2, "{:?}", plan.nodes);
+        assert_eq!(plan.nodes[1].marker, "81");
+        assert_eq!(plan.nodes[1].leader.as_deref(), Some("李四"));
+        assert_eq!(plan.nodes[1].lead_unit.as_deref(), Some("县人社局"));
+    }
+}

@@ -784,3 +784,108 @@ fn chinese_count(cleaned: &Cleaned, path: &[String], p: &Piece) -> Option<Target
 fn hedge_or(text: &[char], fallback: usize) -> usize {
     HEDGES.iter().filter_map(|h| find(&text[..fallback], h)).min().unwrap_or(fallback)
 }
+
+#[cfg(test)]
+mod tests {
+    use duban_core::plan::{Comparison, SourceFormat, SourceInfo, Target};
+
+    use crate::{ImportOptions, import_text};
+
+    fn targets(text: &str) -> Vec<Target> {
+        let source = SourceInfo {
+            file: "t.txt".into(),
+            format: SourceFormat::Txt,
+            encoding: "UTF-8".into(),
+            script: duban_core::plan::Script::Simplified,
+        };
+        import_text(text, source, &ImportOptions::default()).targets
+    }
+
+    fn one(text: &str) -> Target {
+        let t = targets(text);
+        assert_eq!(t.len(), 1, "{text}: {t:?}");
+        t.into_iter().next().unwrap_or_else(|| unreachable!())
+    }
+
+    #[test]
+    fn rates_with_at_least_cues_are_targets() {
+        let t = one("一、学前教育\n1、扩大资源。全县学前三年毛入园率达到95%以上。");
+        assert_eq!((t.op, t.value, t.unit.as_str()), (Comparison::AtLeast, Some(95.0), "%"));
+        assert_eq!(t.indicator, "全县学前三年毛入园率");
+        assert_eq!(t.path, ["一、", "1、"]);
+        let t = one("一、队伍\n1、教师交流。交流比例不低于10%。");
+        assert_eq!((t.op, t.value), (Comparison::AtLeast, Some(10.0)));
+    }
+
+    #[test]
+    fn ceilings_approximations_and_keeps_are_read() {
+        let t = one("一、安全\n1、控制班额。大班额比例控制在5%以内。");
+        assert_eq!(t.op, Comparison::AtMost);
+        let t = one("一、经费\n1、保障投入。全年安排资金约3000万元。");
+        assert_eq!((t.op, t.unit.as_str()), (Comparison::About, "万元"));
+        assert_eq!(t.normalized.map(|n| (n.value, n.unit)), Some((30_000_000.0, "元".to_string())));
+        let t = one("一、质量\n1、巩固成果。义务教育巩固率保持在99%。");
+        assert_eq!(t.op, Comparison::Equal);
+    }
+
+    #[test]
+    fn counts_after_an_action_verb_are_targets_and_elided_verbs_carry_over() {
+        let t = targets("一、建设\n1、推进工程。新建小学3所,幼儿园4所。");
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!((t[0].value, t[0].unit.as_str()), (Some(3.0), "所"));
+        assert_eq!(t[1].indicator, "新建幼儿园");
+        let t = one("一、建设\n1、推进工程。争取改扩建学校2-4所。");
+        assert_eq!((t.op, t.value, t.value_max), (Comparison::Range, Some(2.0), Some(4.0)));
+        assert_eq!(t.hedge.as_deref(), Some("争取"));
+    }
+
+    #[test]
+    fn a_rate_without_its_percent_sign_gets_an_implied_unit() {
+        let t = one("一、普及\n1、高中教育。高中阶段毛入学率达92以上。");
+        assert_eq!((t.unit.as_str(), t.unit_in_text), ("%", false));
+    }
+
+    #[test]
+    fn deadlines_are_attached_to_the_targets_of_their_sentence() {
+        let t = one("一、目标\n1、普及学前教育。到2027年,全区普惠性幼儿园覆盖率达到90%以上。");
+        let d = t.deadline.unwrap_or_else(|| panic!("deadline missing"));
+        assert_eq!((d.year, d.iso.as_deref()), (Some(2027), Some("2027-12-31")));
+        let t = one("一、目标\n1、建设。6月底前新建食堂2个。");
+        assert_eq!(t.deadline.and_then(|d| d.month), Some(6));
+    }
+
+    #[test]
+    fn ordinals_slogans_dates_ages_and_codes_are_not_targets() {
+        let none = [
+            "一、活动\n1、办好第十五届运动会和第3批试点。",
+            "一、品牌\n1、推进体艺“2+1”项目和“10分钟健身圈”建设。",
+            "一、宣传\n1、学习《三年行动计划(2021-2025年)》。",
+            "一、早教\n1、开展0-3岁婴幼儿家长培训。",
+            "一、文件\n1、落实教基〔2017〕3号文件精神,于2024年3月27日完成。",
+            "一、回顾\n1、截至目前已完成校舍改造12所。",
+        ];
+        for text in none {
+            assert!(targets(text).is_empty(), "{text}: {:?}", targets(text));
+        }
+    }
+
+    #[test]
+    fn results_in_a_review_section_are_not_targets() {
+        let t = targets("一、2024年工作完成情况\n全年新建幼儿园5所,入园率达到93%。\n二、2025年工作安排\n1、扩容。新建幼儿园6所。");
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(t[0].value, Some(6.0));
+    }
+
+    #[test]
+    fn masked_values_are_flagged_not_invented() {
+        let t = one("一、目标\n1、普及。学前三年毛入园率达到%。");
+        assert!(t.masked);
+        assert_eq!(t.value, None);
+    }
+
+    #[test]
+    fn full_width_text_reads_like_half_width() {
+        let t = one("一、目标\n１、普及。全区学前三年入园率达到９８％以上。");
+        assert_eq!((t.value, t.op), (Some(98.0), Comparison::AtLeast));
+    }
+}
