@@ -106,10 +106,16 @@ pub fn build(cleaned: &Cleaned, lines: &Lines, tables: &[Table]) -> Vec<Node> {
                 continue;
             }
         }
-        let Some(cand) = candidate_at(norm, i) else {
+        let Some(mut cand) = candidate_at(norm, i) else {
             i += 1;
             continue;
         };
+        // `——` bullets carry no number: count them within their list.
+        if cand.style == Style::Dash {
+            if let Some(f) = stack.iter().rev().find(|f| f.style == Style::Dash) {
+                cand.ordinal = f.ordinal + 1;
+            }
+        }
         let pos = position(norm, lines, &cand);
         let decision = match pos {
             Position::Inside => None,
@@ -277,7 +283,7 @@ fn assemble(
     }
     fn set_paths(node: &mut Node, path: &[String]) {
         let mut p = path.to_vec();
-        p.push(node.marker.clone());
+        p.push(path_label(node));
         for c in &mut node.children {
             set_paths(c, &p);
         }
@@ -286,7 +292,7 @@ fn assemble(
     fn build_node(k: usize, path: &[String], tmps: &[Tmp], children: &[Vec<usize>]) -> Node {
         let mut node = tmps[k].node.clone();
         let mut p = path.to_vec();
-        p.push(node.marker.clone());
+        p.push(path_label(&node));
         // Table section rows arrive with their task rows already inside.
         for c in &mut node.children {
             set_paths(c, &p);
@@ -297,6 +303,15 @@ fn assemble(
         node
     }
     roots.iter().map(|&k| build_node(k, &[], &tmps, &children)).collect()
+}
+
+/// How a node is named in a path: its marker, except that the N-th `——` bullet is `——N`.
+fn path_label(node: &Node) -> String {
+    if node.marker == "——" {
+        format!("——{}", node.ordinal.unwrap_or(1))
+    } else {
+        node.marker.clone()
+    }
 }
 
 /// End of a run-in title starting at `ts`, at most `limit`.
@@ -475,6 +490,17 @@ mod tests {
             ["一、", "一、1.", "一、1.一是", "一、1.二是", "一、1.三是", "一、2."]
         );
         assert_eq!(o[2].1, "完善考核,加强管理");
+    }
+
+    #[test]
+    fn dash_bullets_are_numbered_within_their_heading() {
+        let t = "一、任务
+(一)学前教育
+——扩大资源。新建幼儿园。
+——提高质量。
+(二)义务教育
+——推进均衡。";
+        assert_eq!(paths(t), ["一、", "一、(一)", "一、(一)——1", "一、(一)——2", "一、(二)", "一、(二)——1"]);
     }
 
     #[test]

@@ -245,6 +245,16 @@ fn numbers(norm: &[char], start: usize, end: usize) -> Vec<Num> {
     while i < end {
         if norm[i].is_ascii_digit() && (i == 0 || !(norm[i - 1].is_ascii_digit() || norm[i - 1] == '.')) {
             if let Some((v, j)) = parse_number(norm, i, end) {
+                // A percentage range `90%-95%`: the first sign is dropped, the unit follows.
+                if j + 2 < end && norm[j] == '%' && matches!(norm[j + 1], '-' | '—' | '~' | '至' | '–') {
+                    if let Some((v2, k)) = parse_number(norm, j + 2, end) {
+                        if v2 > v && norm.get(k) == Some(&'%') {
+                            out.push(Num { start: i, end: k, value: v, value_max: Some(v2) });
+                            i = k;
+                            continue;
+                        }
+                    }
+                }
                 // A range `3-5`, `3—5`, `3至5`, `3~5`.
                 if j + 1 < end && matches!(norm[j], '-' | '—' | '~' | '至' | '–') {
                     if let Some((v2, k)) = parse_number(norm, j + 1, end) {
@@ -333,6 +343,8 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
             }
             if nums.is_empty() {
                 if let Some(t) = chinese_count(cleaned, path, p) {
+                    found.targets.push(t);
+                } else if let Some(t) = full_coverage(cleaned, path, p) {
                     found.targets.push(t);
                 }
             }
@@ -448,6 +460,10 @@ fn target_at(
     let before = &norm[p.start..num.start];
     let prev = num.start.checked_sub(1).map(|k| norm[k]);
     // Ordinals, document numbers, codes.
+    // `从85%提高到90%`: the first number is the baseline.
+    if matches!(prev, Some('从' | '由')) {
+        return None;
+    }
     if matches!(prev, Some('第' | '〔' | '[' | '［' | '+' | '.' | '-' | ':' | '号' | '/' | '*'))
         || norm.get(num.end).is_some_and(|&c| matches!(c, '+' | '〕' | ']' | ':' | '*' | '/' | '.'))
     {
@@ -751,6 +767,32 @@ fn shared_indicators(cleaned: &Cleaned, p: &Piece, t: &Target) -> (Vec<Target>, 
     (extras, Some(cleaned.slice(head_start, head_start + ind_len)))
 }
 
+/// `实现…全覆盖`: full coverage as the object of a goal verb is 100 %. The adjective
+/// (`全覆盖的学习培训`) and the adverb (`全覆盖推动`) are not targets: the word must end the clause.
+fn full_coverage(cleaned: &Cleaned, path: &[String], p: &Piece) -> Option<Target> {
+    let norm = &cleaned.norm;
+    let text = trim_end_spaces(&norm[p.start..p.end]);
+    let word = ["全覆盖", "全面覆盖"].into_iter().find(|w| ends(text, w))?;
+    let body = &text[..text.len() - word.chars().count()];
+    let verb = ["实现", "达到", "做到", "基本实现", "确保"].iter().filter_map(|v| find(body, v).map(|k| (k, *v))).min()?;
+    let ind_start = verb.0 + verb.1.chars().count();
+    let indicator = cleaned.slice(p.start + ind_start, p.start + body.len());
+    if indicator.chars().filter(|&c| is_han(c)).count() < 2 {
+        return None;
+    }
+    let start = p.start + hedge_or(text, verb.0);
+    Some(Target {
+        indicator: format!("{}覆盖率", indicator.trim_end_matches('的')),
+        op: Comparison::Equal,
+        value: Some(100.0),
+        unit: "%".into(),
+        unit_in_text: false,
+        cue: format!("{}…{word}", verb.1),
+        hedge: hedge_of(&text[..verb.0]),
+        ..blank_target(cleaned, path, start, p.start + text.len())
+    })
+}
+
 /// `每个乡镇都有一所公办中心幼儿园`: one (or a few) for every unit, written in Chinese numerals.
 fn chinese_count(cleaned: &Cleaned, path: &[String], p: &Piece) -> Option<Target> {
     let norm = &cleaned.norm;
@@ -874,6 +916,17 @@ mod tests {
         let t = targets("一、2024年工作完成情况\n全年新建幼儿园5所,入园率达到93%。\n二、2025年工作安排\n1、扩容。新建幼儿园6所。");
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].value, Some(6.0));
+    }
+
+    #[test]
+    fn baselines_percentage_ranges_and_full_coverage_are_read() {
+        let t = one("一、质量\n1、提升体质。优良率从40%提高到50%。");
+        assert_eq!((t.value, t.op), (Some(50.0), Comparison::AtLeast));
+        let t = one("一、质量\n1、提升体质。合格率保持在90%-95%。");
+        assert_eq!((t.value, t.value_max, t.op), (Some(90.0), Some(95.0), Comparison::Range));
+        let t = one("一、均衡\n1、推进集团化。实现城乡学校结对帮扶全覆盖。");
+        assert_eq!((t.value, t.unit.as_str(), t.unit_in_text), (Some(100.0), "%", false));
+        assert!(targets("一、学习\n1、培训。开展全覆盖的学习培训,全覆盖推动落实。").is_empty());
     }
 
     #[test]
