@@ -79,9 +79,7 @@ impl ImportError {
             ImportError::BadContainer { format, .. } => {
                 format!("the {format} file is damaged or incomplete")
             }
-            ImportError::NoTaskTable { .. } => {
-                "no task column found in the table".to_string()
-            }
+            ImportError::NoTaskTable { .. } => "no task column found in the table".to_string(),
         }
     }
 }

@@ -9,6 +9,8 @@
 //! panics on any input; failures are typed [`ImportError`]s with a Chinese + English message.
 //! No file system, network or clock access happens here: the caller hands in the bytes.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod clean;
 pub mod decode;
 pub mod drafts;

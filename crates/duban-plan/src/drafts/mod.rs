@@ -76,15 +76,24 @@ impl UnitRules {
 
 /// Headings whose text states principles or reports results: no tasks come from them.
 const NOT_TASK_HEADINGS: [&str; 10] = [
-    "指导思想", "总体要求", "基本原则", "工作原则", "总体思路", "现状", "基本情况", "总结", "完成情况", "主要成绩",
+    "指导思想",
+    "总体要求",
+    "基本原则",
+    "工作原则",
+    "总体思路",
+    "现状",
+    "基本情况",
+    "总结",
+    "完成情况",
+    "主要成绩",
 ];
 
 /// Verbs that make a sentence an action someone can be charged with.
 const ACTION_WORDS: [&str; 48] = [
-    "加强", "推进", "完成", "建立", "健全", "完善", "开展", "实施", "落实", "做好", "提高", "提升", "创建",
-    "新建", "建设", "组织", "深化", "推动", "加快", "确保", "争取", "力争", "启动", "举办", "制定", "修订",
-    "规范", "扩大", "促进", "强化", "抓好", "培训", "招聘", "达到", "探索", "构建", "优化", "改善", "加大",
-    "取缔", "整治", "配备", "推行", "实行", "保障", "宣传", "开设", "办好",
+    "加强", "推进", "完成", "建立", "健全", "完善", "开展", "实施", "落实", "做好", "提高", "提升",
+    "创建", "新建", "建设", "组织", "深化", "推动", "加快", "确保", "争取", "力争", "启动", "举办",
+    "制定", "修订", "规范", "扩大", "促进", "强化", "抓好", "培训", "招聘", "达到", "探索", "构建",
+    "优化", "改善", "加大", "取缔", "整治", "配备", "推行", "实行", "保障", "宣传", "开设", "办好",
 ];
 
 /// Makes the drafts.
@@ -144,9 +153,19 @@ fn sentence_ranges(norm: &[char], from: usize, to: usize) -> Vec<(usize, usize)>
         .collect()
 }
 
-fn drafts_of_node(cleaned: &Cleaned, n: &Node, found: &Found, rules: &UnitRules, out: &mut Vec<Draft>) {
+fn drafts_of_node(
+    cleaned: &Cleaned,
+    n: &Node,
+    found: &Found,
+    rules: &UnitRules,
+    out: &mut Vec<Draft>,
+) {
     let norm = &cleaned.norm;
-    let own_end = n.children.first().map_or(n.end, |c| c.start.min(n.end)).max(n.start);
+    let own_end = n
+        .children
+        .first()
+        .map_or(n.end, |c| c.start.min(n.end))
+        .max(n.start);
     let marker_len = n.marker.chars().count();
     let body_start = (n.start + marker_len).min(own_end);
     let has_children = !n.children.is_empty();
@@ -177,19 +196,31 @@ fn drafts_of_node(cleaned: &Cleaned, n: &Node, found: &Found, rules: &UnitRules,
     // A heading's introduction is usually framing for its children; only its targets make tasks.
     let actionable: Vec<(usize, usize)> = merged
         .into_iter()
-        .filter(|&(a, b)| has_target(a, b) || (!has_children && is_action(&cleaned.norm_slice(a, b))))
+        .filter(|&(a, b)| {
+            has_target(a, b) || (!has_children && is_action(&cleaned.norm_slice(a, b)))
+        })
         .collect();
     if actionable.is_empty() {
         // A bare heading without children (a table of contents entry) is one task.
         if !has_children && n.title_end > body_start {
-            out.push(draft(cleaned, n, (body_start, n.title_end), found, rules, true));
+            out.push(draft(
+                cleaned,
+                n,
+                (body_start, n.title_end),
+                found,
+                rules,
+                true,
+            ));
         }
         return;
     }
     for (k, g) in actionable.iter().enumerate() {
         let d = draft(cleaned, n, *g, found, rules, k == 0);
         // Pages that print a sentence twice should not give two tasks.
-        if !out.iter().any(|o: &Draft| o.path == d.path && o.text == d.text) {
+        if !out
+            .iter()
+            .any(|o: &Draft| o.path == d.path && o.text == d.text)
+        {
             out.push(d);
         }
     }
@@ -209,7 +240,14 @@ fn longest_cell(norm: &[char], from: usize, to: usize) -> (usize, usize) {
     best
 }
 
-fn draft(cleaned: &Cleaned, n: &Node, (a, b): (usize, usize), found: &Found, rules: &UnitRules, first: bool) -> Draft {
+fn draft(
+    cleaned: &Cleaned,
+    n: &Node,
+    (a, b): (usize, usize),
+    found: &Found,
+    rules: &UnitRules,
+    first: bool,
+) -> Draft {
     let text = cleaned.slice(a, b).replace(['\n', '\r'], "");
     let title = if first && !n.title.is_empty() {
         n.title.clone()
@@ -223,7 +261,11 @@ fn draft(cleaned: &Cleaned, n: &Node, (a, b): (usize, usize), found: &Found, rul
         .filter(|(_, t)| t.start < b && t.end > a)
         .map(|(k, _)| k)
         .collect();
-    let norm = format!("{} {}", cleaned.norm_slice(n.start, n.title_end.max(n.start)), cleaned.norm_slice(a, b));
+    let norm = format!(
+        "{} {}",
+        cleaned.norm_slice(n.start, n.title_end.max(n.start)),
+        cleaned.norm_slice(a, b)
+    );
     let due = n.due.clone().or_else(|| {
         targets
             .iter()
@@ -275,7 +317,18 @@ mod tests {
     #[test]
     fn the_embedded_rules_parse_and_name_the_bureau_departments() {
         let rules = UnitRules::from_toml(DEFAULT_RULES_TOML).expect("embedded rules parse");
-        for unit in ["学前教育科", "基础教育科", "人事科", "体卫艺科", "计财科", "安全科", "基建科", "督导室", "办公室", "信访办"] {
+        for unit in [
+            "学前教育科",
+            "基础教育科",
+            "人事科",
+            "体卫艺科",
+            "计财科",
+            "安全科",
+            "基建科",
+            "督导室",
+            "办公室",
+            "信访办",
+        ] {
             assert!(rules.rules.iter().any(|r| r.unit == unit), "{unit} missing");
         }
         assert_eq!(UnitRules::default(), rules);
@@ -284,8 +337,14 @@ mod tests {
     #[test]
     fn suggestions_follow_the_strongest_keywords() {
         let rules = UnitRules::default();
-        assert_eq!(rules.suggest("学前三年入园率达到97%以上"), Some("学前教育科"));
-        assert_eq!(rules.suggest("教师、骨干教师、校干年交流比例不低于15%"), Some("人事科"));
+        assert_eq!(
+            rules.suggest("学前三年入园率达到97%以上"),
+            Some("学前教育科")
+        );
+        assert_eq!(
+            rules.suggest("教师、骨干教师、校干年交流比例不低于15%"),
+            Some("人事科")
+        );
         assert_eq!(rules.suggest("完成校安加固工程1.9万平方米"), Some("基建科"));
         assert_eq!(rules.suggest("今天天气很好"), None);
     }

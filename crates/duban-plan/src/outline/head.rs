@@ -10,13 +10,34 @@ use super::lines::Lines;
 use crate::clean::Cleaned;
 
 const PLAN_WORDS: [&str; 16] = [
-    "工作意见", "工作要点", "工作计划", "工作方案", "实施方案", "行动计划", "实施计划", "计划", "方案",
-    "规划", "要点", "思路", "意见", "分解表", "总结", "安排",
+    "工作意见",
+    "工作要点",
+    "工作计划",
+    "工作方案",
+    "实施方案",
+    "行动计划",
+    "实施计划",
+    "计划",
+    "方案",
+    "规划",
+    "要点",
+    "思路",
+    "意见",
+    "分解表",
+    "总结",
+    "安排",
 ];
 
-
 /// Drafting-stage labels after a title: not part of it.
-const STAGE_LABELS: [&str; 7] = ["纲目", "征求意见稿", "草案", "送审稿", "讨论稿", "修订稿", "初稿"];
+const STAGE_LABELS: [&str; 7] = [
+    "纲目",
+    "征求意见稿",
+    "草案",
+    "送审稿",
+    "讨论稿",
+    "修订稿",
+    "初稿",
+];
 
 /// Where a plan title that starts at `line[0]` ends: after the last plan word within the first
 /// 80 chars, plus a bracket group right after it (`(试行)`, `(2021-2025年)`) unless that group is
@@ -34,12 +55,18 @@ fn title_end(line: &[char]) -> Option<usize> {
         }
     }
     let mut e = end?;
-    if matches!(line.get(e), Some('(' | '（')) {
-        if let Some(k) = line[e..].iter().take(16).position(|&c| c == ')' || c == '）') {
-            let inner: String = line[e + 1..e + k].iter().filter(|c| !c.is_whitespace()).collect();
-            if !STAGE_LABELS.contains(&inner.as_str()) {
-                e += k + 1;
-            }
+    if matches!(line.get(e), Some('(' | '（'))
+        && let Some(k) = line[e..]
+            .iter()
+            .take(16)
+            .position(|&c| c == ')' || c == '）')
+    {
+        let inner: String = line[e + 1..e + k]
+            .iter()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if !STAGE_LABELS.contains(&inner.as_str()) {
+            e += k + 1;
         }
     }
     Some(e)
@@ -57,22 +84,31 @@ pub fn find_title(cleaned: &Cleaned, lines: &Lines) -> (String, Option<(usize, u
         if line.len() < 4 {
             continue;
         }
-        if super::markers::candidate_at(line, 0).is_some_and(|c| c.style == super::markers::Style::CnComma) {
+        if super::markers::candidate_at(line, 0)
+            .is_some_and(|c| c.style == super::markers::Style::CnComma)
+        {
             break;
         }
         let text: String = line.iter().collect();
         // A 印发 notice names the plan inside 《》.
         if text.contains("印发") || (text.starts_with("关于") && text.contains("通知")) {
-            if let (Some(a), Some(b)) = (line.iter().position(|&c| c == '《'), line.iter().position(|&c| c == '》')) {
-                if a + 1 < b && notice.is_none() {
-                    notice = Some((s + a + 1, s + b));
-                }
+            if let (Some(a), Some(b)) = (
+                line.iter().position(|&c| c == '《'),
+                line.iter().position(|&c| c == '》'),
+            ) && a + 1 < b
+                && notice.is_none()
+            {
+                notice = Some((s + a + 1, s + b));
             }
             continue;
         }
         let Some(te) = title_end(line) else { continue };
         let title = &line[..te];
-        if title.iter().any(|&c| matches!(c, '。' | ',' | '，' | ':' | '：')) || title.len() < 4 {
+        if title
+            .iter()
+            .any(|&c| matches!(c, '。' | ',' | '，' | ':' | '：'))
+            || title.len() < 4
+        {
             continue;
         }
         found = Some((s, s + te));
@@ -80,7 +116,11 @@ pub fn find_title(cleaned: &Cleaned, lines: &Lines) -> (String, Option<(usize, u
     }
     match found.or(notice) {
         Some((s, e)) => {
-            let text: String = cleaned.slice(s, e).split_whitespace().collect::<Vec<_>>().join(" ");
+            let text: String = cleaned
+                .slice(s, e)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             (text, Some((s, e)))
         }
         None => (String::new(), None),
@@ -96,7 +136,11 @@ fn years(norm: &[char]) -> Vec<(i32, usize, usize)> {
             && (i == 0 || !norm[i - 1].is_ascii_digit())
             && !norm.get(i + 4).is_some_and(|c| c.is_ascii_digit())
         {
-            let y: i32 = norm[i..i + 4].iter().collect::<String>().parse().unwrap_or(0);
+            let y: i32 = norm[i..i + 4]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .unwrap_or(0);
             let mut j = i + 4;
             while norm.get(j) == Some(&' ') {
                 j += 1;
@@ -108,7 +152,9 @@ fn years(norm: &[char]) -> Vec<(i32, usize, usize)> {
             {
                 // A plan period `2021-2025年` names its first year.
                 let k = j + 1 + usize::from(norm.get(j + 1) == Some(&'—'));
-                if norm.get(k..k + 4).is_some_and(|d| d.iter().all(|c| c.is_ascii_digit()))
+                if norm
+                    .get(k..k + 4)
+                    .is_some_and(|d| d.iter().all(|c| c.is_ascii_digit()))
                     && norm.get(k + 4) == Some(&'年')
                 {
                     out.push((y, i, k + 5));
@@ -144,7 +190,13 @@ pub fn plan_year(
         let n = w.chars().count();
         i >= n && norm[i - n..i].iter().collect::<String>() == w
     };
-    let after = |j: usize, w: &str| norm[j.min(norm.len())..].iter().take(w.chars().count()).collect::<String>() == w;
+    let after = |j: usize, w: &str| {
+        norm[j.min(norm.len())..]
+            .iter()
+            .take(w.chars().count())
+            .collect::<String>()
+            == w
+    };
     for &(y, i, j) in &all {
         if before(i, "到") || before(i, "至") {
             continue;
@@ -158,11 +210,21 @@ pub fn plan_year(
     }
     // The document's own number comes before any outline marker: 〔2005〕 in `杭政函〔2005〕39号`.
     let from = title_range.map_or(0, |(s, _)| s.saturating_sub(200));
-    let limit = first_section.unwrap_or(norm.len()).min(from + 600).min(norm.len());
+    let limit = first_section
+        .unwrap_or(norm.len())
+        .min(from + 600)
+        .min(norm.len());
     let window: Vec<char> = norm[from.min(limit)..limit].to_vec();
     for k in 0..window.len().saturating_sub(5) {
-        if matches!(window[k], '〔' | '[' | '(' | '［') && window[k + 1..k + 5].iter().all(|c| c.is_ascii_digit()) && matches!(window[k + 5], '〕' | ']' | ')' | '］') {
-            let y: i32 = window[k + 1..k + 5].iter().collect::<String>().parse().unwrap_or(0);
+        if matches!(window[k], '〔' | '[' | '(' | '［')
+            && window[k + 1..k + 5].iter().all(|c| c.is_ascii_digit())
+            && matches!(window[k + 5], '〕' | ']' | ')' | '］')
+        {
+            let y: i32 = window[k + 1..k + 5]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .unwrap_or(0);
             if (1990..=2099).contains(&y) {
                 return Some(y);
             }
@@ -178,7 +240,12 @@ pub fn plan_year(
             continue;
         }
         // `2007年,` opening a line is a target year, not the plan's.
-        let line_start = i == 0 || norm[..i].iter().rev().take_while(|c| **c != '\n').all(|c| c.is_whitespace());
+        let line_start = i == 0
+            || norm[..i]
+                .iter()
+                .rev()
+                .take_while(|c| **c != '\n')
+                .all(|c| c.is_whitespace());
         if line_start && (tail.starts_with(',') || tail.starts_with('，')) {
             continue;
         }

@@ -22,11 +22,17 @@ fn is_space(c: char) -> bool {
 
 /// Chars that may end a sentence or a heading's line.
 pub fn is_terminator(c: char) -> bool {
-    matches!(c, '。' | ';' | '；' | ':' | '：' | '!' | '！' | '?' | '？' | '”' | ')' | '）' | '|' | '》')
+    matches!(
+        c,
+        '。' | ';' | '；' | ':' | '：' | '!' | '！' | '?' | '？' | '”' | ')' | '）' | '|' | '》'
+    )
 }
 
 fn display_width(chars: &[char]) -> f32 {
-    chars.iter().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
+    chars
+        .iter()
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum()
 }
 
 impl Lines {
@@ -49,8 +55,14 @@ impl Lines {
             .iter()
             .map(|&(s, e)| {
                 let line = &norm[s..e];
-                let a = line.iter().position(|&c| !is_space(c)).unwrap_or(line.len());
-                let b = line.iter().rposition(|&c| !is_space(c)).map_or(a, |p| p + 1);
+                let a = line
+                    .iter()
+                    .position(|&c| !is_space(c))
+                    .unwrap_or(line.len());
+                let b = line
+                    .iter()
+                    .rposition(|&c| !is_space(c))
+                    .map_or(a, |p| p + 1);
                 &line[a..b.max(a)]
             })
             .collect();
@@ -89,7 +101,11 @@ impl Lines {
                 soft[k] = true;
             }
         }
-        Lines { spans, soft, line_of }
+        Lines {
+            spans,
+            soft,
+            line_of,
+        }
     }
 
     /// The physical line holding char `i`.

@@ -96,7 +96,9 @@ fn parse_digits(s: &[char], i: usize) -> Option<(u32, usize)> {
     let mut j = i;
     let mut v: u32 = 0;
     while let Some(c) = s.get(j).filter(|c| c.is_ascii_digit()) {
-        v = v.saturating_mul(10).saturating_add(c.to_digit(10).unwrap_or(0));
+        v = v
+            .saturating_mul(10)
+            .saturating_add(c.to_digit(10).unwrap_or(0));
         j += 1;
         if j - i > 3 {
             return None;
@@ -112,34 +114,45 @@ pub fn is_han(c: char) -> bool {
 
 /// Measure words and time words that turn a leading number into a quantity or a date.
 fn is_quantity_char(c: char) -> bool {
-    "年月日号个名所万亿元岁届次期批项条米级周天时分秒倍人间座家套台辆件篇部本册场支亩千百".contains(c)
+    "年月日号个名所万亿元岁届次期批项条米级周天时分秒倍人间座家套台辆件篇部本册场支亩千百"
+        .contains(c)
 }
 
 /// Chars that may directly follow a marker.
 fn can_follow_marker(c: Option<char>) -> bool {
     match c {
         None => false,
-        Some(c) => {
-            !matches!(c, ',' | '，' | '、' | '。' | ';' | '；' | ')' | '）' | '\n' | '\r' | '-' | '~' | '%')
-        }
+        Some(c) => !matches!(
+            c,
+            ',' | '，' | '、' | '。' | ';' | '；' | ')' | '）' | '\n' | '\r' | '-' | '~' | '%'
+        ),
     }
 }
 
 /// The marker candidate starting at `i` of the normalised text, if any.
 pub fn candidate_at(s: &[char], i: usize) -> Option<Candidate> {
     let c = *s.get(i)?;
-    let cand = |style, ordinal, end, bare| Candidate { style, ordinal, start: i, end, bare };
+    let cand = |style, ordinal, end, bare| Candidate {
+        style,
+        ordinal,
+        start: i,
+        end,
+        bare,
+    };
     match c {
         '(' => {
-            if let Some((n, j)) = parse_cn_number(s, i + 1) {
-                if s.get(j) == Some(&')') && can_follow_marker(s.get(j + 1).copied()) {
-                    return Some(cand(Style::CnParen, n, j + 1, false));
-                }
+            if let Some((n, j)) = parse_cn_number(s, i + 1)
+                && s.get(j) == Some(&')')
+                && can_follow_marker(s.get(j + 1).copied())
+            {
+                return Some(cand(Style::CnParen, n, j + 1, false));
             }
-            if let Some((n, j)) = parse_digits(s, i + 1) {
-                if s.get(j) == Some(&')') && n > 0 && can_follow_marker(s.get(j + 1).copied()) {
-                    return Some(cand(Style::DigitParen, n, j + 1, false));
-                }
+            if let Some((n, j)) = parse_digits(s, i + 1)
+                && s.get(j) == Some(&')')
+                && n > 0
+                && can_follow_marker(s.get(j + 1).copied())
+            {
+                return Some(cand(Style::DigitParen, n, j + 1, false));
             }
             None
         }

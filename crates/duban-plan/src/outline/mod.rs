@@ -32,7 +32,11 @@ pub fn parse(cleaned: &Cleaned) -> Outline {
     let (title, title_range) = head::find_title(cleaned, &lines);
     let nodes = tree::build(cleaned, &lines, &tables);
     let plan_year = head::plan_year(cleaned, &title, title_range, nodes.first().map(|n| n.start));
-    Outline { title, plan_year, nodes }
+    Outline {
+        title,
+        plan_year,
+        nodes,
+    }
 }
 
 /// Converts cleaned-coordinate results into the public shape: original offsets, and simplified
@@ -45,12 +49,19 @@ pub struct Render<'a> {
 impl<'a> Render<'a> {
     /// A renderer over `cleaned`.
     pub fn new(cleaned: &'a Cleaned, simplified: bool) -> Self {
-        Self { cleaned, simplified }
+        Self {
+            cleaned,
+            simplified,
+        }
     }
 
     /// A string as it should be shown.
     pub fn text(&self, s: String) -> String {
-        if self.simplified { to_simplified(&s) } else { s }
+        if self.simplified {
+            to_simplified(&s)
+        } else {
+            s
+        }
     }
 
     fn opt(&self, s: &Option<String>) -> Option<String> {

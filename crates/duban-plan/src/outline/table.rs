@@ -56,27 +56,52 @@ fn roles(header: &[Cell]) -> Option<Columns> {
             c.seq = Some(k);
         } else if h.contains("领导") || h == "分管领导" {
             c.leader.get_or_insert(k);
-        } else if h.contains("配合") || h.contains("协同") || h.contains("协办") || h.contains("参与") {
+        } else if h.contains("配合")
+            || h.contains("协同")
+            || h.contains("协办")
+            || h.contains("参与")
+        {
             c.co.get_or_insert(k);
-        } else if h.contains("时限") || h.contains("时间") || h.contains("节点") || h.contains("期限") || h.contains("截止") {
+        } else if h.contains("时限")
+            || h.contains("时间")
+            || h.contains("节点")
+            || h.contains("期限")
+            || h.contains("截止")
+        {
             c.due.get_or_insert(k);
-        } else if h.contains("牵头") || h.contains("主责") || h.contains("责任科室") || h.contains("责任部门") || h.contains("承办") {
+        } else if [
+            "牵头",
+            "主责",
+            "责任科室",
+            "责任部门",
+            "承办",
+            "责任单位",
+            "责任处室",
+            "责任股室",
+        ]
+        .iter()
+        .any(|w| h.contains(w))
+        {
             if c.lead.is_some() {
                 c.co.get_or_insert(k);
             } else {
                 c.lead = Some(k);
             }
-        } else if h.contains("责任单位") || h.contains("责任处室") || h.contains("责任股室") {
-            if c.lead.is_some() {
-                c.co.get_or_insert(k);
-            } else {
-                c.lead = Some(k);
-            }
-        } else if h.contains("任务") || h.contains("工作") || h.contains("事项") || h.contains("内容") || h.contains("目标") || h.contains("举措") || h.contains("措施") {
+        } else if h.contains("任务")
+            || h.contains("工作")
+            || h.contains("事项")
+            || h.contains("内容")
+            || h.contains("目标")
+            || h.contains("举措")
+            || h.contains("措施")
+        {
             c.task.get_or_insert(k);
         }
     }
-    let named = [c.seq, c.lead, c.co, c.leader, c.due].iter().filter(|x| x.is_some()).count();
+    let named = [c.seq, c.lead, c.co, c.leader, c.due]
+        .iter()
+        .filter(|x| x.is_some())
+        .count();
     (c.task.is_some() && named >= 1).then_some(c)
 }
 
@@ -104,7 +129,9 @@ fn split_line(cleaned: &Cleaned, s: usize, e: usize) -> Vec<Cell> {
         }
     }
     // A line ending in `|` leaves an empty last piece: not a cell.
-    if cells.last().is_some_and(|c| c.start == c.end) && cleaned.norm[s..e].iter().rev().find(|c| !c.is_whitespace()) == Some(&'|') {
+    if cells.last().is_some_and(|c| c.start == c.end)
+        && cleaned.norm[s..e].iter().rev().find(|c| !c.is_whitespace()) == Some(&'|')
+    {
         cells.pop();
     }
     cells
@@ -148,8 +175,10 @@ fn table_from_block(block: Vec<Vec<Cell>>) -> Option<Table> {
         // One cell per line: find the header run, then chunk the rest by its width.
         let cells: Vec<Cell> = block.into_iter().flatten().collect();
         for h in 0..cells.len() {
-            let width = (h..cells.len()).take_while(|&j| !is_row_number(&cells[j].norm)).count();
-            if width < 2 || width > 12 {
+            let width = (h..cells.len())
+                .take_while(|&j| !is_row_number(&cells[j].norm))
+                .count();
+            if !(2..=12).contains(&width) {
                 continue;
             }
             let Some(columns) = roles(&cells[h..h + width]) else {
@@ -164,7 +193,12 @@ fn table_from_block(block: Vec<Vec<Cell>>) -> Option<Table> {
             }
             let start = cells[h].start;
             let end = cells.last().map_or(start, |c| c.end);
-            return Some(Table { start, end, columns, rows });
+            return Some(Table {
+                start,
+                end,
+                columns,
+                rows,
+            });
         }
         return None;
     }
@@ -177,7 +211,12 @@ fn table_from_block(block: Vec<Vec<Cell>>) -> Option<Table> {
                 .rev()
                 .find_map(|r| r.last().map(|c| c.end))
                 .unwrap_or_else(|| header.last().map_or(start, |c| c.end));
-            return Some(Table { start, end, columns, rows });
+            return Some(Table {
+                start,
+                end,
+                columns,
+                rows,
+            });
         }
     }
     None
@@ -191,26 +230,43 @@ impl Table {
         let mut section: Option<Node> = None;
         let cols = self.columns;
         for (idx, row) in self.rows.iter().enumerate() {
-            let get = |c: Option<usize>| c.and_then(|c| row.get(c)).filter(|c| !c.norm.trim().is_empty());
+            let get = |c: Option<usize>| {
+                c.and_then(|c| row.get(c))
+                    .filter(|c| !c.norm.trim().is_empty())
+            };
             let non_empty: Vec<&Cell> = row.iter().filter(|c| !c.norm.trim().is_empty()).collect();
             let (Some(first), Some(last)) = (non_empty.first(), non_empty.last()) else {
                 continue;
             };
             let task = get(cols.task);
-            let is_heading = non_empty.len() == 1 && task.is_none_or(|t| t.start == first.start) && {
-                let ch: Vec<char> = first.norm.chars().collect();
-                candidate_at(&ch, 0).is_some() || ch.len() <= 30
-            } || non_empty.iter().all(|c| cols.seq.is_some_and(|s| row.get(s).is_some_and(|x| x.start == c.start)));
+            let is_heading =
+                non_empty.len() == 1 && task.is_none_or(|t| t.start == first.start) && {
+                    let ch: Vec<char> = first.norm.chars().collect();
+                    candidate_at(&ch, 0).is_some() || ch.len() <= 30
+                } || non_empty.iter().all(|c| {
+                    cols.seq
+                        .is_some_and(|s| row.get(s).is_some_and(|x| x.start == c.start))
+                });
             if is_heading && get(cols.lead).is_none() {
                 if let Some(s) = section.take() {
                     out.push(s);
                 }
                 let ch: Vec<char> = first.norm.chars().collect();
                 let (marker, ordinal, title_from) = match candidate_at(&ch, 0) {
-                    Some(c) => (first.text.chars().take(c.end).collect::<String>(), Some(c.ordinal), c.end),
+                    Some(c) => (
+                        first.text.chars().take(c.end).collect::<String>(),
+                        Some(c.ordinal),
+                        c.end,
+                    ),
                     None => (String::new(), None, 0),
                 };
-                let title: String = first.text.chars().skip(title_from).collect::<String>().trim().to_string();
+                let title: String = first
+                    .text
+                    .chars()
+                    .skip(title_from)
+                    .collect::<String>()
+                    .trim()
+                    .to_string();
                 section = Some(Node {
                     path: Vec::new(),
                     marker,
@@ -238,8 +294,15 @@ impl Table {
                 .chars()
                 .position(|c| matches!(c, '。' | ';' | '；'))
                 .unwrap_or(task.norm.chars().count());
-            let title: String = task.text.chars().take(title_len).collect::<String>().trim().to_string();
-            let (lead_unit, mut co_units) = get(cols.lead).map_or((None, Vec::new()), |c| split_units(&c.text));
+            let title: String = task
+                .text
+                .chars()
+                .take(title_len)
+                .collect::<String>()
+                .trim()
+                .to_string();
+            let (lead_unit, mut co_units) =
+                get(cols.lead).map_or((None, Vec::new()), |c| split_units(&c.text));
             if let Some(co) = get(cols.co) {
                 let (a, rest) = split_units(&co.text);
                 co_units.extend(a);

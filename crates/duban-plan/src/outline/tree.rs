@@ -56,8 +56,10 @@ fn position(norm: &[char], lines: &Lines, c: &Candidate) -> Position {
         return Position::LineStart;
     };
     if c.style == Style::CnShi {
-        return if matches!(prev, ',' | '，' | ';' | '；' | '。' | ':' | '：' | ' ' | '\n')
-            || lines.at_line_start(norm, c.start)
+        return if matches!(
+            prev,
+            ',' | '，' | ';' | '；' | '。' | ':' | '：' | ' ' | '\n'
+        ) || lines.at_line_start(norm, c.start)
         {
             Position::AfterBreak
         } else {
@@ -67,7 +69,10 @@ fn position(norm: &[char], lines: &Lines, c: &Candidate) -> Position {
     if is_space(prev) || prev == '\n' {
         return Position::AfterBreak;
     }
-    if matches!(prev, '。' | ';' | '；' | ':' | '：' | '!' | '！' | '?' | '？') {
+    if matches!(
+        prev,
+        '。' | ';' | '；' | ':' | '：' | '!' | '！' | '?' | '？'
+    ) {
         return Position::AfterBreak;
     }
     if is_han(prev) || prev == '”' || prev == '》' {
@@ -82,7 +87,9 @@ fn runs_on_heading(norm: &[char], lines: &Lines, open: &Candidate, at: usize) ->
     if lines.hard_break_between(open.end, at) {
         return false;
     }
-    !norm[open.end.min(at)..at].iter().any(|&c| matches!(c, '。' | ';' | '；' | ':' | '：'))
+    !norm[open.end.min(at)..at]
+        .iter()
+        .any(|&c| matches!(c, '。' | ';' | '；' | ':' | '：'))
 }
 
 /// Builds the tree.
@@ -98,39 +105,49 @@ pub fn build(cleaned: &Cleaned, lines: &Lines, tables: &[Table]) -> Vec<Node> {
 
     let mut i = 0;
     while i < norm.len() {
-        if let Some(t) = table_iter.peek() {
-            if i >= t.start {
-                table_parents.push((stack.last().map(|f| f.node), t));
-                i = t.end.max(i + 1);
-                table_iter.next();
-                continue;
-            }
+        if let Some(t) = table_iter.peek()
+            && i >= t.start
+        {
+            table_parents.push((stack.last().map(|f| f.node), t));
+            i = t.end.max(i + 1);
+            table_iter.next();
+            continue;
         }
         let Some(mut cand) = candidate_at(norm, i) else {
             i += 1;
             continue;
         };
         // `——` bullets carry no number: count them within their list.
-        if cand.style == Style::Dash {
-            if let Some(f) = stack.iter().rev().find(|f| f.style == Style::Dash) {
-                cand.ordinal = f.ordinal + 1;
-            }
+        if cand.style == Style::Dash
+            && let Some(f) = stack.iter().rev().find(|f| f.style == Style::Dash)
+        {
+            cand.ordinal = f.ordinal + 1;
         }
         let pos = position(norm, lines, &cand);
         let decision = match pos {
             Position::Inside => None,
             Position::RunOn => {
-                let on_heading = stack
-                    .last()
-                    .is_some_and(|f| runs_on_heading(norm, lines, &accepted[f.node].cand, cand.start));
-                if on_heading && !cand.bare && matches!(cand.style, Style::Digit | Style::CnParen | Style::DigitParen) {
+                let on_heading = stack.last().is_some_and(|f| {
+                    runs_on_heading(norm, lines, &accepted[f.node].cand, cand.start)
+                });
+                if on_heading
+                    && !cand.bare
+                    && matches!(
+                        cand.style,
+                        Style::Digit | Style::CnParen | Style::DigitParen
+                    )
+                {
                     decide(&stack, &memory, &cand, false)
                 } else {
                     None
                 }
             }
             Position::AfterBreak => {
-                if cand.bare && !norm.get(cand.start.wrapping_sub(1)).is_some_and(|&c| is_space(c)) {
+                if cand.bare
+                    && !norm
+                        .get(cand.start.wrapping_sub(1))
+                        .is_some_and(|&c| is_space(c))
+                {
                     None
                 } else {
                     decide(&stack, &memory, &cand, false)
@@ -150,8 +167,16 @@ pub fn build(cleaned: &Cleaned, lines: &Lines, tables: &[Table]) -> Vec<Node> {
         // A new parent keeps its previous sibling's list for continuation (026), nothing deeper.
         memory.retain(|&(_, d), _| d <= depth + 1);
         let parent = stack.last().map(|f| f.node);
-        accepted.push(Accepted { cand: cand.clone(), depth, parent });
-        stack.push(Frame { style: cand.style, ordinal: cand.ordinal, node: accepted.len() - 1 });
+        accepted.push(Accepted {
+            cand: cand.clone(),
+            depth,
+            parent,
+        });
+        stack.push(Frame {
+            style: cand.style,
+            ordinal: cand.ordinal,
+            node: accepted.len() - 1,
+        });
         i = cand.end;
     }
     for t in table_iter {
@@ -189,7 +214,10 @@ fn decide(
     if c.ordinal == 1 {
         return Some(depth);
     }
-    if memory.get(&(c.style, depth)).is_some_and(|&m| m + 1 == c.ordinal) {
+    if memory
+        .get(&(c.style, depth))
+        .is_some_and(|&m| m + 1 == c.ordinal)
+    {
         return Some(depth);
     }
     if strong && !stack.iter().any(|f| f.style.rank() >= c.style.rank()) {
@@ -262,12 +290,18 @@ fn assemble(
             due: None,
             children: Vec::new(),
         };
-        tmps.push(Tmp { node, parent: a.parent });
+        tmps.push(Tmp {
+            node,
+            parent: a.parent,
+        });
     }
     for (parent, table) in tables {
         let level = parent.map_or(1, |p| tmps[p].node.level + 1);
         for node in table.nodes(level) {
-            tmps.push(Tmp { node, parent: *parent });
+            tmps.push(Tmp {
+                node,
+                parent: *parent,
+            });
         }
     }
     // Children in document order.
@@ -297,12 +331,19 @@ fn assemble(
         for c in &mut node.children {
             set_paths(c, &p);
         }
-        node.children.extend(children[k].iter().map(|&c| build_node(c, &p, tmps, children)));
+        node.children.extend(
+            children[k]
+                .iter()
+                .map(|&c| build_node(c, &p, tmps, children)),
+        );
         node.children.sort_by_key(|c| c.start);
         node.path = p;
         node
     }
-    roots.iter().map(|&k| build_node(k, &[], &tmps, &children)).collect()
+    roots
+        .iter()
+        .map(|&k| build_node(k, &[], &tmps, &children))
+        .collect()
 }
 
 /// How a node is named in a path: its marker, except that the N-th `——` bullet is `——N`.
@@ -330,7 +371,12 @@ fn title_end(norm: &[char], lines: &Lines, ts: usize, limit: usize, bullet: bool
             break;
         }
         // One-line flattened outlines separate a heading from its body by one space.
-        if c == ' ' && j >= ts + 4 && j > 0 && is_han(norm[j - 1]) && norm.get(j + 1).is_some_and(|&n| is_han(n)) {
+        if c == ' '
+            && j >= ts + 4
+            && j > 0
+            && is_han(norm[j - 1])
+            && norm.get(j + 1).is_some_and(|&n| is_han(n))
+        {
             break;
         }
         if matches!(c, '(' | '（') && is_note_start(norm, j) {
@@ -346,11 +392,24 @@ fn title_end(norm: &[char], lines: &Lines, ts: usize, limit: usize, bullet: bool
 }
 
 fn title_text(cleaned: &Cleaned, ts: usize, te: usize) -> String {
-    cleaned.slice(ts, te).chars().filter(|&c| c != '\n' && c != '\r').collect()
+    cleaned
+        .slice(ts, te)
+        .chars()
+        .filter(|&c| c != '\n' && c != '\r')
+        .collect()
 }
 
 const NOTE_HEADS: [&str; 10] = [
-    "责任", "牵头", "主责", "承办", "负责", "责任单位", "落实单位", "实施单位", "主办", "配合",
+    "责任",
+    "牵头",
+    "主责",
+    "承办",
+    "负责",
+    "责任单位",
+    "落实单位",
+    "实施单位",
+    "主办",
+    "配合",
 ];
 
 fn is_note_start(norm: &[char], j: usize) -> bool {
@@ -374,7 +433,9 @@ pub fn responsibility_note(norm: &[char], from: usize, to: usize) -> Option<Note
     while j < to {
         if matches!(norm[j], '(' | '（') && is_note_start(norm, j) {
             let colon = (j..to).find(|&k| matches!(norm[k], ':' | '：'))?;
-            let close = (colon..to).find(|&k| matches!(norm[k], ')' | '）')).unwrap_or(to);
+            let close = (colon..to)
+                .find(|&k| matches!(norm[k], ')' | '）'))
+                .unwrap_or(to);
             let (mut a, mut b) = (colon + 1, close);
             while a < b && norm[a].is_whitespace() {
                 a += 1;
@@ -383,7 +444,10 @@ pub fn responsibility_note(norm: &[char], from: usize, to: usize) -> Option<Note
                 b -= 1;
             }
             if a < b {
-                return Some(Note { span: (j, (close + 1).min(to)), content: (a, b) });
+                return Some(Note {
+                    span: (j, (close + 1).min(to)),
+                    content: (a, b),
+                });
             }
         }
         j += 1;
@@ -440,7 +504,19 @@ mod tests {
     #[test]
     fn four_levels_nest_in_the_conventional_order() {
         let t = "一、总体目标\n(一)学前教育\n1.扩大资源。新建幼儿园。\n(1)城区。加快建设。\n(2)农村。补齐短板。\n2.提高质量。\n(二)义务教育\n二、保障措施\n";
-        assert_eq!(paths(t), ["一、", "一、(一)", "一、(一)1.", "一、(一)1.(1)", "一、(一)1.(2)", "一、(一)2.", "一、(二)", "二、"]);
+        assert_eq!(
+            paths(t),
+            [
+                "一、",
+                "一、(一)",
+                "一、(一)1.",
+                "一、(一)1.(1)",
+                "一、(一)1.(2)",
+                "一、(一)2.",
+                "一、(二)",
+                "二、"
+            ]
+        );
         let o = outline(t);
         assert_eq!(o[2].1, "扩大资源");
         assert_eq!(o[3].2, 4);
@@ -449,7 +525,15 @@ mod tests {
     #[test]
     fn full_width_markers_work_like_half_width() {
         let t = "一、目标\n（一）学前教育\n１．扩大资源。\n（１）城区。\n";
-        assert_eq!(paths(t), ["一、", "一、（一）", "一、（一）１．", "一、（一）１．（１）"]);
+        assert_eq!(
+            paths(t),
+            [
+                "一、",
+                "一、（一）",
+                "一、（一）１．",
+                "一、（一）１．（１）"
+            ]
+        );
     }
 
     #[test]
@@ -457,7 +541,16 @@ mod tests {
         let t = "实施计划 一、指导思想 二、主要任务 (一)完善设施 1.优化布局 2.新建场地 (二)健全组织 1.发展组织 三、保障措施";
         assert_eq!(
             paths(t),
-            ["一、", "二、", "二、(一)", "二、(一)1.", "二、(一)2.", "二、(二)", "二、(二)1.", "三、"]
+            [
+                "一、",
+                "二、",
+                "二、(一)",
+                "二、(一)1.",
+                "二、(一)2.",
+                "二、(二)",
+                "二、(二)1.",
+                "三、"
+            ]
         );
         assert_eq!(outline(t)[3].1, "优化布局");
     }
@@ -477,8 +570,14 @@ mod tests {
 
     #[test]
     fn a_fragment_may_start_mid_list() {
-        assert_eq!(paths("8、重视学前教育。内容。\n9、发展特殊教育。"), ["8、", "9、"]);
-        assert_eq!(paths("---\n17.维护稳定。内容。\n18.营造环境。"), ["17.", "18."]);
+        assert_eq!(
+            paths("8、重视学前教育。内容。\n9、发展特殊教育。"),
+            ["8、", "9、"]
+        );
+        assert_eq!(
+            paths("---\n17.维护稳定。内容。\n18.营造环境。"),
+            ["17.", "18."]
+        );
     }
 
     #[test]
@@ -487,7 +586,14 @@ mod tests {
         let o = outline(t);
         assert_eq!(
             o.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
-            ["一、", "一、1.", "一、1.一是", "一、1.二是", "一、1.三是", "一、2."]
+            [
+                "一、",
+                "一、1.",
+                "一、1.一是",
+                "一、1.二是",
+                "一、1.三是",
+                "一、2."
+            ]
         );
         assert_eq!(o[2].1, "完善考核,加强管理");
     }
@@ -500,14 +606,27 @@ mod tests {
 ——提高质量。
 (二)义务教育
 ——推进均衡。";
-        assert_eq!(paths(t), ["一、", "一、(一)", "一、(一)——1", "一、(一)——2", "一、(二)", "一、(二)——1"]);
+        assert_eq!(
+            paths(t),
+            [
+                "一、",
+                "一、(一)",
+                "一、(一)——1",
+                "一、(一)——2",
+                "一、(二)",
+                "一、(二)——1"
+            ]
+        );
     }
 
     #[test]
     fn hard_line_breaks_inside_words_do_not_cut_titles() {
         let t = "2016\n年教育工作要点\n一、推进均衡发展\n1.推进区域教育中心建设,成立市县两级区域教育中心建设推\n进专班,制定实施方案。\n2.实施规划。";
         let o = outline(t);
-        assert_eq!(o.iter().map(|x| x.0.clone()).collect::<Vec<_>>(), ["一、", "一、1.", "一、2."]);
+        assert_eq!(
+            o.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+            ["一、", "一、1.", "一、2."]
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@ use duban_core::plan::Deadline;
 
 fn digits_at(norm: &[char], i: usize, n: usize) -> Option<i32> {
     let d = norm.get(i..i + n)?;
-    if d.iter().all(|c| c.is_ascii_digit()) && !norm.get(i + n).is_some_and(|c| c.is_ascii_digit()) {
+    if d.iter().all(|c| c.is_ascii_digit()) && !norm.get(i + n).is_some_and(|c| c.is_ascii_digit())
+    {
         d.iter().collect::<String>().parse().ok()
     } else {
         None
@@ -42,58 +43,99 @@ pub fn find(norm: &[char], s: usize, e: usize) -> Option<Deadline> {
     let mut i = s;
     while i < e {
         let c = norm[i];
-        if matches!(c, '到' | '至' | '在' | '于') {
-            if let Some(y) = digits_at(norm, i + 1, 4) {
-                if (1990..=2099).contains(&y) && norm.get(i + 5) == Some(&'年') {
-                    let mut j = i + 6;
-                    let mut month = None;
-                    if norm.get(j) == Some(&'底') {
-                        j += 1;
-                    } else if let Some(m) = digits_at(norm, j, 2).or_else(|| digits_at(norm, j, 1)) {
-                        let len = if m >= 10 { 2 } else { 1 };
-                        if (1..=12).contains(&m) && norm.get(j + len) == Some(&'月') {
-                            month = Some(m as u32);
-                            j += len + 1;
-                        }
-                    }
-                    if norm.get(j) == Some(&'前') {
-                        j += 1;
-                    }
-                    let text: String = norm[i..j.min(e)].iter().collect();
-                    let iso = match month {
-                        Some(m) => format!("{y}-{m:02}-{:02}", month_end(m)),
-                        None => format!("{y}-12-31"),
-                    };
-                    return Some(Deadline { year: Some(y), month, text, iso: Some(iso) });
+        if matches!(c, '到' | '至' | '在' | '于')
+            && let Some(y) = digits_at(norm, i + 1, 4)
+            && (1990..=2099).contains(&y)
+            && norm.get(i + 5) == Some(&'年')
+        {
+            let mut j = i + 6;
+            let mut month = None;
+            if norm.get(j) == Some(&'底') {
+                j += 1;
+            } else if let Some(m) = digits_at(norm, j, 2).or_else(|| digits_at(norm, j, 1)) {
+                let len = if m >= 10 { 2 } else { 1 };
+                if (1..=12).contains(&m) && norm.get(j + len) == Some(&'月') {
+                    month = Some(m as u32);
+                    j += len + 1;
                 }
             }
+            if norm.get(j) == Some(&'前') {
+                j += 1;
+            }
+            let text: String = norm[i..j.min(e)].iter().collect();
+            let iso = match month {
+                Some(m) => format!("{y}-{m:02}-{:02}", month_end(m)),
+                None => format!("{y}-12-31"),
+            };
+            return Some(Deadline {
+                year: Some(y),
+                month,
+                text,
+                iso: Some(iso),
+            });
         }
         // `2017年底前` / `2017年6月底前`.
-        if let Some(y) = digits_at(norm, i, 4) {
-            if (1990..=2099).contains(&y) && norm.get(i + 4) == Some(&'年') && (i == 0 || !norm[i - 1].is_ascii_digit()) {
-                let tail: String = norm[i + 5..(i + 9).min(e.max(i + 5))].iter().collect();
-                if tail.starts_with("底前") || tail.starts_with("年底") || tail.starts_with("前") {
-                    let len = 5 + if tail.starts_with("底前") { 2 } else { 1 };
-                    let text: String = norm[i..(i + len).min(e)].iter().collect();
-                    return Some(Deadline { year: Some(y), month: None, text, iso: Some(format!("{y}-12-31")) });
-                }
+        if let Some(y) = digits_at(norm, i, 4)
+            && (1990..=2099).contains(&y)
+            && norm.get(i + 4) == Some(&'年')
+            && (i == 0 || !norm[i - 1].is_ascii_digit())
+        {
+            let tail: String = norm[i + 5..(i + 9).min(e.max(i + 5))].iter().collect();
+            if tail.starts_with("底前") || tail.starts_with("年底") || tail.starts_with("前") {
+                let len = 5 + if tail.starts_with("底前") { 2 } else { 1 };
+                let text: String = norm[i..(i + len).min(e)].iter().collect();
+                return Some(Deadline {
+                    year: Some(y),
+                    month: None,
+                    text,
+                    iso: Some(format!("{y}-12-31")),
+                });
             }
         }
-        if c == '年' && i + 2 < e && norm[i + 1] == '底' && (i == s || !norm[i - 1].is_ascii_digit()) {
-            let j = if norm.get(i + 2) == Some(&'前') { i + 3 } else { i + 2 };
+        if c == '年'
+            && i + 2 < e
+            && norm[i + 1] == '底'
+            && (i == s || !norm[i - 1].is_ascii_digit())
+        {
+            let j = if norm.get(i + 2) == Some(&'前') {
+                i + 3
+            } else {
+                i + 2
+            };
             let text: String = norm[i..j.min(e)].iter().collect();
-            return Some(Deadline { year: None, month: Some(12), text, iso: None });
+            return Some(Deadline {
+                year: None,
+                month: Some(12),
+                text,
+                iso: None,
+            });
         }
         if let Some(m) = digits_at(norm, i, 2).or_else(|| digits_at(norm, i, 1)) {
             let len = if m >= 10 { 2 } else { 1 };
-            let before_ok = i == 0 || !norm[i - 1].is_ascii_digit() && norm[i - 1] != '年' && norm[i - 1] != '-';
+            let before_ok = i == 0
+                || !norm[i - 1].is_ascii_digit() && norm[i - 1] != '年' && norm[i - 1] != '-';
             if before_ok && (1..=12).contains(&m) && norm.get(i + len) == Some(&'月') {
-                let tail: String = norm[i + len + 1..(i + len + 4).min(e.max(i + len + 1))].iter().collect();
-                if tail.starts_with("底前") || tail.starts_with("前") || tail.starts_with("份之前") || tail.starts_with("份前") || tail.starts_with("底") {
-                    let extra = ["底前", "份之前", "份前", "前", "底"].iter().find(|w| tail.starts_with(*w)).map_or(0, |w| w.chars().count());
+                let tail: String = norm[i + len + 1..(i + len + 4).min(e.max(i + len + 1))]
+                    .iter()
+                    .collect();
+                if tail.starts_with("底前")
+                    || tail.starts_with("前")
+                    || tail.starts_with("份之前")
+                    || tail.starts_with("份前")
+                    || tail.starts_with("底")
+                {
+                    let extra = ["底前", "份之前", "份前", "前", "底"]
+                        .iter()
+                        .find(|w| tail.starts_with(*w))
+                        .map_or(0, |w| w.chars().count());
                     let j = i + len + 1 + extra;
                     let text: String = norm[i..j.min(e)].iter().collect();
-                    return Some(Deadline { year: None, month: Some(m as u32), text, iso: None });
+                    return Some(Deadline {
+                        year: None,
+                        month: Some(m as u32),
+                        text,
+                        iso: None,
+                    });
                 }
             }
         }

@@ -24,8 +24,17 @@ pub struct Found {
 }
 
 /// Headings under which numbers report results already achieved, not goals.
-const REVIEW_HEADINGS: [&str; 9] =
-    ["总结", "完成情况", "现状", "回顾", "主要成绩", "取得的成绩", "基本情况", "工作成效", "进展情况"];
+const REVIEW_HEADINGS: [&str; 9] = [
+    "总结",
+    "完成情况",
+    "现状",
+    "回顾",
+    "主要成绩",
+    "取得的成绩",
+    "基本情况",
+    "工作成效",
+    "进展情况",
+];
 
 /// Extracts targets from every node of the outline (or the whole text when it has none).
 pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
@@ -34,7 +43,11 @@ pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
     fn walk(nodes: &[Node], review: bool, out: &mut Vec<(Vec<String>, usize, usize)>) {
         for (k, n) in nodes.iter().enumerate() {
             let is_review = review || REVIEW_HEADINGS.iter().any(|h| n.title.contains(h));
-            let own_end = n.children.first().map_or(n.end, |c| c.start.min(n.end)).max(n.start);
+            let own_end = n
+                .children
+                .first()
+                .map_or(n.end, |c| c.start.min(n.end))
+                .max(n.start);
             let _ = k;
             if !is_review {
                 let body = (n.start + n.marker.chars().count()).min(own_end);
@@ -58,7 +71,12 @@ pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
     // A block the source page printed twice yields its targets twice: keep the first.
     let mut seen: Vec<(Vec<String>, String, String, Option<u64>)> = Vec::new();
     found.targets.retain(|t| {
-        let key = (t.path.clone(), t.text.clone(), t.indicator.clone(), t.value.map(f64::to_bits));
+        let key = (
+            t.path.clone(),
+            t.text.clone(),
+            t.indicator.clone(),
+            t.value.map(f64::to_bits),
+        );
         if seen.contains(&key) {
             false
         } else {
@@ -91,16 +109,21 @@ fn review_spans(norm: &[char]) -> Vec<(usize, usize)> {
         let line: String = norm[s..e].iter().collect();
         let line = line.trim();
         let n = line.chars().count();
-        if n > 0 && n <= 40 && !line.contains('。') && !line.contains(',') && !line.contains('，') {
+        if n > 0 && n <= 40 && !line.contains('。') && !line.contains(',') && !line.contains('，')
+        {
             let review = line.contains("总结") || line.contains("完成情况");
-            let plan = ["要点", "计划", "意见", "方案", "安排", "思路"].iter().any(|w| line.contains(w));
+            let plan = ["要点", "计划", "意见", "方案", "安排", "思路"]
+                .iter()
+                .any(|w| line.contains(w));
             let heading = crate::outline::markers::candidate_at(&norm[s..e], 0).is_some();
             if review && !plan && !heading && open.is_none() {
                 open = Some(s);
-            } else if plan && !review && !heading {
-                if let Some(a) = open.take() {
-                    out.push((a, s));
-                }
+            } else if plan
+                && !review
+                && !heading
+                && let Some(a) = open.take()
+            {
+                out.push((a, s));
             }
         }
         s = e + 1;
@@ -112,16 +135,65 @@ fn review_spans(norm: &[char]) -> Vec<(usize, usize)> {
 }
 
 /// Words before a number that mark it as done already.
-const ACHIEVED: [&str; 10] =
-    ["截至目前", "截止目前", "已经", "已完成", "圆满完成", "先后实施", "累计完成", "共完成", "比上年", "同比"];
+const ACHIEVED: [&str; 10] = [
+    "截至目前",
+    "截止目前",
+    "已经",
+    "已完成",
+    "圆满完成",
+    "先后实施",
+    "累计完成",
+    "共完成",
+    "比上年",
+    "同比",
+];
 
-const HEDGES: [&str; 9] = ["力争", "确保", "争取", "努力", "拟", "计划", "预计", "促使", "力求"];
+const HEDGES: [&str; 9] = [
+    "力争", "确保", "争取", "努力", "拟", "计划", "预计", "促使", "力求",
+];
 
 /// Verbs that turn a following count into a planned quantity.
 const COUNT_VERBS: [&str; 40] = [
-    "新建续建", "新建改建", "改扩建", "新建", "续建", "改建", "扩建", "建成", "建设", "创建", "完成", "招聘",
-    "培训", "新增", "增加", "改造", "维修", "配备", "评选", "培养", "打造", "建立", "组建", "举办", "开展",
-    "开设", "购置", "投入", "安排", "实施", "落实", "资助", "办", "建", "撤并", "接收", "录用", "遴选", "认定", "确定",
+    "新建续建",
+    "新建改建",
+    "改扩建",
+    "新建",
+    "续建",
+    "改建",
+    "扩建",
+    "建成",
+    "建设",
+    "创建",
+    "完成",
+    "招聘",
+    "培训",
+    "新增",
+    "增加",
+    "改造",
+    "维修",
+    "配备",
+    "评选",
+    "培养",
+    "打造",
+    "建立",
+    "组建",
+    "举办",
+    "开展",
+    "开设",
+    "购置",
+    "投入",
+    "安排",
+    "实施",
+    "落实",
+    "资助",
+    "办",
+    "建",
+    "撤并",
+    "接收",
+    "录用",
+    "遴选",
+    "认定",
+    "确定",
 ];
 
 struct Piece {
@@ -165,7 +237,10 @@ fn quoted(norm: &[char], from: usize, i: usize) -> bool {
     }
     if let Some(q) = open_quote {
         // A slogan is short; a long quotation is text.
-        let close = norm[i..].iter().take(20).position(|&c| c == '”' || c == '」');
+        let close = norm[i..]
+            .iter()
+            .take(20)
+            .position(|&c| c == '”' || c == '」');
         return close.is_some() && i - q < 20;
     }
     false
@@ -243,32 +318,50 @@ fn numbers(norm: &[char], start: usize, end: usize) -> Vec<Num> {
     let mut out = Vec::new();
     let mut i = start;
     while i < end {
-        if norm[i].is_ascii_digit() && (i == 0 || !(norm[i - 1].is_ascii_digit() || norm[i - 1] == '.')) {
-            if let Some((v, j)) = parse_number(norm, i, end) {
-                // A percentage range `90%-95%`: the first sign is dropped, the unit follows.
-                if j + 2 < end && norm[j] == '%' && matches!(norm[j + 1], '-' | '—' | '~' | '至' | '–') {
-                    if let Some((v2, k)) = parse_number(norm, j + 2, end) {
-                        if v2 > v && norm.get(k) == Some(&'%') {
-                            out.push(Num { start: i, end: k, value: v, value_max: Some(v2) });
-                            i = k;
-                            continue;
-                        }
-                    }
-                }
-                // A range `3-5`, `3—5`, `3至5`, `3~5`.
-                if j + 1 < end && matches!(norm[j], '-' | '—' | '~' | '至' | '–') {
-                    if let Some((v2, k)) = parse_number(norm, j + 1, end) {
-                        if v2 > v {
-                            out.push(Num { start: i, end: k, value: v, value_max: Some(v2) });
-                            i = k;
-                            continue;
-                        }
-                    }
-                }
-                out.push(Num { start: i, end: j, value: v, value_max: None });
-                i = j;
+        if norm[i].is_ascii_digit()
+            && (i == 0 || !(norm[i - 1].is_ascii_digit() || norm[i - 1] == '.'))
+            && let Some((v, j)) = parse_number(norm, i, end)
+        {
+            // A percentage range `90%-95%`: the first sign is dropped, the unit follows.
+            if j + 2 < end
+                && norm[j] == '%'
+                && matches!(norm[j + 1], '-' | '—' | '~' | '至' | '–')
+                && let Some((v2, k)) = parse_number(norm, j + 2, end)
+                && v2 > v
+                && norm.get(k) == Some(&'%')
+            {
+                out.push(Num {
+                    start: i,
+                    end: k,
+                    value: v,
+                    value_max: Some(v2),
+                });
+                i = k;
                 continue;
             }
+            // A range `3-5`, `3—5`, `3至5`, `3~5`.
+            if j + 1 < end
+                && matches!(norm[j], '-' | '—' | '~' | '至' | '–')
+                && let Some((v2, k)) = parse_number(norm, j + 1, end)
+                && v2 > v
+            {
+                out.push(Num {
+                    start: i,
+                    end: k,
+                    value: v,
+                    value_max: Some(v2),
+                });
+                i = k;
+                continue;
+            }
+            out.push(Num {
+                start: i,
+                end: j,
+                value: v,
+                value_max: None,
+            });
+            i = j;
+            continue;
         }
         i += 1;
     }
@@ -276,7 +369,9 @@ fn numbers(norm: &[char], start: usize, end: usize) -> Vec<Num> {
 }
 
 fn is_rate_word(ind: &[char]) -> bool {
-    ["率", "比例", "比率", "占比", "比重", "覆盖面"].iter().any(|w| ends(ind, w))
+    ["率", "比例", "比率", "占比", "比重", "覆盖面"]
+        .iter()
+        .any(|w| ends(ind, w))
 }
 
 fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, found: &mut Found) {
@@ -308,18 +403,27 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
             for num in &nums {
                 // `创建省优质园6所、市优质园4所`: after an earlier count, a `、` opens a new sub-clause
                 // that inherits the verb.
-                if let Some(pe) = prev_end {
-                    if let Some(k) = norm[pe..num.start].iter().rposition(|&c| c == '、') {
-                        if made_any {
-                            if let Some(v) = leading_verb(cleaned, sub_start, pe) {
-                                carried_verb = Some(v);
-                            }
-                        }
-                        sub_start = pe + k + 1;
+                if let Some(pe) = prev_end
+                    && let Some(k) = norm[pe..num.start].iter().rposition(|&c| c == '、')
+                {
+                    if made_any && let Some(v) = leading_verb(cleaned, sub_start, pe) {
+                        carried_verb = Some(v);
                     }
+                    sub_start = pe + k + 1;
                 }
-                let sub = Piece { start: sub_start, end: p.end };
-                if let Some(t) = target_at(cleaned, path, &sub, num, &carried_verb, &prev_indicator, &breakdown_of) {
+                let sub = Piece {
+                    start: sub_start,
+                    end: p.end,
+                };
+                if let Some(t) = target_at(
+                    cleaned,
+                    path,
+                    &sub,
+                    num,
+                    &carried_verb,
+                    &prev_indicator,
+                    &breakdown_of,
+                ) {
                     prev_end = Some(num.end);
                     let mut t = t;
                     t.deadline = sentence_deadline.clone().or_else(|| {
@@ -358,7 +462,10 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
                 carried_verb = None;
             }
             if let Some(m) = masked(norm, p) {
-                found.warnings.push(format!("“{}”中的数值被隐去或缺失，未作为目标值，请核对原文", cleaned.slice(m.0, m.1)));
+                found.warnings.push(format!(
+                    "“{}”中的数值被隐去或缺失，未作为目标值，请核对原文",
+                    cleaned.slice(m.0, m.1)
+                ));
                 let mut t = blank_target(cleaned, path, m.0, m.1);
                 t.masked = true;
                 let text: Vec<char> = norm[m.0..m.1].to_vec();
@@ -386,14 +493,19 @@ fn strip_hedge(text: &[char]) -> &[char] {
         }
         // A leading `2021年` / `到2015年底` is the deadline, not part of the indicator.
         let skip = usize::from(matches!(t.first(), Some('到' | '至' | '在')));
-        if t.len() > skip + 5 && t[skip..skip + 4].iter().all(|c| c.is_ascii_digit()) && t[skip + 4] == '年' {
+        if t.len() > skip + 5
+            && t[skip..skip + 4].iter().all(|c| c.is_ascii_digit())
+            && t[skip + 4] == '年'
+        {
             let mut k = skip + 5;
             while k < t.len() && matches!(t[k], '底' | '前' | '度' | ',' | '，') {
                 k += 1;
             }
             t = &t[k..];
         }
-        for w in ["其中", "并", "同时", "和", "及", "全年", "今年", "年内", "当年"] {
+        for w in [
+            "其中", "并", "同时", "和", "及", "全年", "今年", "年内", "当年",
+        ] {
             if starts(t, w) && t.len() > w.chars().count() + 2 {
                 t = &t[w.chars().count()..];
             }
@@ -464,8 +576,12 @@ fn target_at(
     if matches!(prev, Some('从' | '由')) {
         return None;
     }
-    if matches!(prev, Some('第' | '〔' | '[' | '［' | '+' | '.' | '-' | ':' | '号' | '/' | '*'))
-        || norm.get(num.end).is_some_and(|&c| matches!(c, '+' | '〕' | ']' | ':' | '*' | '/' | '.'))
+    if matches!(
+        prev,
+        Some('第' | '〔' | '[' | '［' | '+' | '.' | '-' | ':' | '号' | '/' | '*')
+    ) || norm
+        .get(num.end)
+        .is_some_and(|&c| matches!(c, '+' | '〕' | ']' | ':' | '*' | '/' | '.'))
     {
         return None;
     }
@@ -477,7 +593,9 @@ fn target_at(
     if unit.is_empty() {
         // A rate printed without its `%`: `…率达95以上`.
         let ind = strip_cue_tail(before);
-        if !(is_rate_word(ind) && ends_with_any(before, &["达到", "达", "为", "到", "提高到", "提高至"])) {
+        if !(is_rate_word(ind)
+            && ends_with_any(before, &["达到", "达", "为", "到", "提高到", "提高至"]))
+        {
             return None;
         }
     }
@@ -541,7 +659,11 @@ fn target_at(
         if op == Comparison::Equal {
             op = c;
         }
-        cue = if cue.is_empty() { w.to_string() } else { format!("{w}…{cue}") };
+        cue = if cue.is_empty() {
+            w.to_string()
+        } else {
+            format!("{w}…{cue}")
+        };
     }
     // `增长10%`, `提高5个百分点`, `降低…`: a relative change.
     if cue_at.is_none() {
@@ -561,7 +683,9 @@ fn target_at(
     let stripped = strip_hedge(before);
     let ind_start = num.start - stripped.len();
     let hedge_text = hedge_of(before);
-    let per_unit = ["每个", "每所", "每校", "各"].iter().any(|w| find(stripped, w).is_some());
+    let per_unit = ["每个", "每所", "每校", "各"]
+        .iter()
+        .any(|w| find(stripped, w).is_some());
     // Indicator.
     let indicator_norm: String;
     let mut span_end = after;
@@ -578,7 +702,11 @@ fn target_at(
             } else {
                 indicator_norm = base;
             }
-        } else if unit == "%" && !is_rate_word(ind_chars) && prev_indicator.is_some() && ind_chars.len() <= 6 {
+        } else if unit == "%"
+            && !is_rate_word(ind_chars)
+            && prev_indicator.is_some()
+            && ind_chars.len() <= 6
+        {
             indicator_norm = format!("{}({base})", prev_indicator.clone().unwrap_or_default());
         } else {
             indicator_norm = base;
@@ -586,7 +714,11 @@ fn target_at(
     } else {
         // Elided: `幼儿园5所` after `新建续建小学2所`, or a bare value.
         let rest = cleaned.slice(after, p.end);
-        if cue_at.is_none() && unit != "%" && rest.chars().next().is_some_and(is_han) && rest.chars().count() <= 12 {
+        if cue_at.is_none()
+            && unit != "%"
+            && rest.chars().next().is_some_and(is_han)
+            && rest.chars().count() <= 12
+        {
             span_end = p.end;
             indicator_norm = format!("{}{}", carried_verb.clone().unwrap_or_default(), rest);
         } else {
@@ -616,7 +748,10 @@ fn target_at(
     if !has_action {
         return None;
     }
-    let magnitude_norm = magnitude.map(|(m, base_unit)| Normalized { value: num.value * m, unit: base_unit.to_string() });
+    let magnitude_norm = magnitude.map(|(m, base_unit)| Normalized {
+        value: num.value * m,
+        unit: base_unit.to_string(),
+    });
     let span_start = hedge_start(norm, p.start, ind_start);
     Some(Target {
         path: path.to_vec(),
@@ -627,7 +762,11 @@ fn target_at(
         op,
         value: Some(num.value),
         value_max: num.value_max,
-        unit: if unit.is_empty() { "%".to_string() } else { cleaned.slice(num.end, num.end + unit_len) },
+        unit: if unit.is_empty() {
+            "%".to_string()
+        } else {
+            cleaned.slice(num.end, num.end + unit_len)
+        },
         unit_in_text: !unit.is_empty(),
         normalized: magnitude_norm,
         deadline: None,
@@ -639,7 +778,10 @@ fn target_at(
 }
 
 fn hedge_of(before: &[char]) -> Option<String> {
-    HEDGES.iter().find(|h| find(before, h).is_some()).map(|h| (*h).to_string())
+    HEDGES
+        .iter()
+        .find(|h| find(before, h).is_some())
+        .map(|h| (*h).to_string())
 }
 
 /// The span starts at the hedge when one leads the clause (`确保…`, `争取…`).
@@ -650,7 +792,11 @@ fn hedge_start(norm: &[char], piece_start: usize, ind_start: usize) -> usize {
     }
     let lead = &norm[s..ind_start];
     if HEDGES.iter().any(|h| find(lead, h).is_some()) {
-        let k = HEDGES.iter().filter_map(|h| find(lead, h)).min().unwrap_or(0);
+        let k = HEDGES
+            .iter()
+            .filter_map(|h| find(lead, h))
+            .min()
+            .unwrap_or(0);
         return s + k;
     }
     ind_start
@@ -681,23 +827,47 @@ fn rfind_near(s: &[char], w: &str, near: usize) -> Option<usize> {
         return None;
     }
     let lo = s.len().saturating_sub(near + n.len());
-    (lo..=s.len() - n.len()).rev().find(|&i| s[i..i + n.len()] == n[..])
+    (lo..=s.len() - n.len())
+        .rev()
+        .find(|&i| s[i..i + n.len()] == n[..])
 }
 
 const CUE_TAILS: [&str; 24] = [
-    "不低于同类人员的", "不低于", "不少于", "不小于", "至少", "不超过", "不高于", "控制在", "降至", "降到",
-    "保持在", "稳定在", "维持在", "提高到", "提高至", "达到", "达", "为", "到", "约", "近", "接近", "超过", "保持",
+    "不低于同类人员的",
+    "不低于",
+    "不少于",
+    "不小于",
+    "至少",
+    "不超过",
+    "不高于",
+    "控制在",
+    "降至",
+    "降到",
+    "保持在",
+    "稳定在",
+    "维持在",
+    "提高到",
+    "提高至",
+    "达到",
+    "达",
+    "为",
+    "到",
+    "约",
+    "近",
+    "接近",
+    "超过",
+    "保持",
 ];
 
 /// The indicator part of the text before a number: drops the cue at its end.
 fn strip_cue_tail(before: &[char]) -> &[char] {
     let mut t = trim_end_spaces(before);
     for w in CUE_TAILS {
-        if let Some(k) = rfind_near(t, w, 10) {
-            if k > 0 {
-                t = &t[..k];
-                break;
-            }
+        if let Some(k) = rfind_near(t, w, 10)
+            && k > 0
+        {
+            t = &t[..k];
+            break;
         }
     }
     let mut e = t.len();
@@ -740,18 +910,30 @@ fn shared_indicators(cleaned: &Cleaned, p: &Piece, t: &Target) -> (Vec<Target>, 
         }
     }
     names.push((s, last_sep));
-    if names.iter().any(|&(a, b)| b == a || b - a > 8 || text[a..b].iter().any(|c| c.is_ascii_digit())) {
+    if names
+        .iter()
+        .any(|&(a, b)| b == a || b - a > 8 || text[a..b].iter().any(|c| c.is_ascii_digit()))
+    {
         return (Vec::new(), None);
     }
     // The shared head of the last indicator starts at its first head word: `校干|年交流比例`.
     let last: Vec<char> = cleaned.norm[from + last_sep + 1..t.end].to_vec();
     let ind_len = strip_cue_tail(&last).len();
     let last = &last[..ind_len];
-    let Some(split) = ["年", "交流", "比例", "覆盖率", "合格率", "优良率", "达标率", "入学率", "率"]
-        .iter()
-        .filter_map(|w| find(last, w).filter(|&k| k > 0))
-        .min()
-    else {
+    let Some(split) = [
+        "年",
+        "交流",
+        "比例",
+        "覆盖率",
+        "合格率",
+        "优良率",
+        "达标率",
+        "入学率",
+        "率",
+    ]
+    .iter()
+    .filter_map(|w| find(last, w).filter(|&k| k > 0))
+    .min() else {
         return (Vec::new(), None);
     };
     let head_start = from + last_sep + 1;
@@ -764,7 +946,10 @@ fn shared_indicators(cleaned: &Cleaned, p: &Piece, t: &Target) -> (Vec<Target>, 
             x
         })
         .collect();
-    (extras, Some(cleaned.slice(head_start, head_start + ind_len)))
+    (
+        extras,
+        Some(cleaned.slice(head_start, head_start + ind_len)),
+    )
 }
 
 /// `实现…全覆盖`: full coverage as the object of a goal verb is 100 %. The adjective
@@ -774,7 +959,10 @@ fn full_coverage(cleaned: &Cleaned, path: &[String], p: &Piece) -> Option<Target
     let text = trim_end_spaces(&norm[p.start..p.end]);
     let word = ["全覆盖", "全面覆盖"].into_iter().find(|w| ends(text, w))?;
     let body = &text[..text.len() - word.chars().count()];
-    let verb = ["实现", "达到", "做到", "基本实现", "确保"].iter().filter_map(|v| find(body, v).map(|k| (k, *v))).min()?;
+    let verb = ["实现", "达到", "做到", "基本实现", "确保"]
+        .iter()
+        .filter_map(|v| find(body, v).map(|k| (k, *v)))
+        .min()?;
     let ind_start = verb.0 + verb.1.chars().count();
     let indicator = cleaned.slice(p.start + ind_start, p.start + body.len());
     if indicator.chars().filter(|&c| is_han(c)).count() < 2 {
@@ -797,12 +985,32 @@ fn full_coverage(cleaned: &Cleaned, path: &[String], p: &Piece) -> Option<Target
 fn chinese_count(cleaned: &Cleaned, path: &[String], p: &Piece) -> Option<Target> {
     let norm = &cleaned.norm;
     let text = &norm[p.start..p.end];
-    let per = ["每个", "每所", "每一个", "各"].iter().filter_map(|w| find(text, w)).min()?;
-    for verb in ["都有", "建有", "都建有", "至少有", "建成", "有", "办", "配备", "设立"] {
-        let Some(k) = find(&text[per..], verb).map(|k| k + per) else { continue };
+    let per = ["每个", "每所", "每一个", "各"]
+        .iter()
+        .filter_map(|w| find(text, w))
+        .min()?;
+    for verb in [
+        "都有",
+        "建有",
+        "都建有",
+        "至少有",
+        "建成",
+        "有",
+        "办",
+        "配备",
+        "设立",
+    ] {
+        let Some(k) = find(&text[per..], verb).map(|k| k + per) else {
+            continue;
+        };
         let at = k + verb.chars().count();
-        let Some((value, j)) = crate::outline::markers::parse_cn_number(text, at) else { continue };
-        let Some(&unit) = text.get(j).filter(|c| matches!(c, '所' | '个' | '名' | '支' | '间' | '家')) else {
+        let Some((value, j)) = crate::outline::markers::parse_cn_number(text, at) else {
+            continue;
+        };
+        let Some(&unit) = text
+            .get(j)
+            .filter(|c| matches!(c, '所' | '个' | '名' | '支' | '间' | '家'))
+        else {
             continue;
         };
         let start = p.start + hedge_or(text, per);
@@ -824,7 +1032,11 @@ fn chinese_count(cleaned: &Cleaned, path: &[String], p: &Piece) -> Option<Target
 }
 
 fn hedge_or(text: &[char], fallback: usize) -> usize {
-    HEDGES.iter().filter_map(|h| find(&text[..fallback], h)).min().unwrap_or(fallback)
+    HEDGES
+        .iter()
+        .filter_map(|h| find(&text[..fallback], h))
+        .min()
+        .unwrap_or(fallback)
 }
 
 #[cfg(test)]
@@ -852,7 +1064,10 @@ mod tests {
     #[test]
     fn rates_with_at_least_cues_are_targets() {
         let t = one("一、学前教育\n1、扩大资源。全县学前三年毛入园率达到95%以上。");
-        assert_eq!((t.op, t.value, t.unit.as_str()), (Comparison::AtLeast, Some(95.0), "%"));
+        assert_eq!(
+            (t.op, t.value, t.unit.as_str()),
+            (Comparison::AtLeast, Some(95.0), "%")
+        );
         assert_eq!(t.indicator, "全县学前三年毛入园率");
         assert_eq!(t.path, ["一、", "1、"]);
         let t = one("一、队伍\n1、教师交流。交流比例不低于10%。");
@@ -865,7 +1080,10 @@ mod tests {
         assert_eq!(t.op, Comparison::AtMost);
         let t = one("一、经费\n1、保障投入。全年安排资金约3000万元。");
         assert_eq!((t.op, t.unit.as_str()), (Comparison::About, "万元"));
-        assert_eq!(t.normalized.map(|n| (n.value, n.unit)), Some((30_000_000.0, "元".to_string())));
+        assert_eq!(
+            t.normalized.map(|n| (n.value, n.unit)),
+            Some((30_000_000.0, "元".to_string()))
+        );
         let t = one("一、质量\n1、巩固成果。义务教育巩固率保持在99%。");
         assert_eq!(t.op, Comparison::Equal);
     }
@@ -877,7 +1095,10 @@ mod tests {
         assert_eq!((t[0].value, t[0].unit.as_str()), (Some(3.0), "所"));
         assert_eq!(t[1].indicator, "新建幼儿园");
         let t = one("一、建设\n1、推进工程。争取改扩建学校2-4所。");
-        assert_eq!((t.op, t.value, t.value_max), (Comparison::Range, Some(2.0), Some(4.0)));
+        assert_eq!(
+            (t.op, t.value, t.value_max),
+            (Comparison::Range, Some(2.0), Some(4.0))
+        );
         assert_eq!(t.hedge.as_deref(), Some("争取"));
     }
 
@@ -913,7 +1134,9 @@ mod tests {
 
     #[test]
     fn results_in_a_review_section_are_not_targets() {
-        let t = targets("一、2024年工作完成情况\n全年新建幼儿园5所,入园率达到93%。\n二、2025年工作安排\n1、扩容。新建幼儿园6所。");
+        let t = targets(
+            "一、2024年工作完成情况\n全年新建幼儿园5所,入园率达到93%。\n二、2025年工作安排\n1、扩容。新建幼儿园6所。",
+        );
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!(t[0].value, Some(6.0));
     }
@@ -923,9 +1146,15 @@ mod tests {
         let t = one("一、质量\n1、提升体质。优良率从40%提高到50%。");
         assert_eq!((t.value, t.op), (Some(50.0), Comparison::AtLeast));
         let t = one("一、质量\n1、提升体质。合格率保持在90%-95%。");
-        assert_eq!((t.value, t.value_max, t.op), (Some(90.0), Some(95.0), Comparison::Range));
+        assert_eq!(
+            (t.value, t.value_max, t.op),
+            (Some(90.0), Some(95.0), Comparison::Range)
+        );
         let t = one("一、均衡\n1、推进集团化。实现城乡学校结对帮扶全覆盖。");
-        assert_eq!((t.value, t.unit.as_str(), t.unit_in_text), (Some(100.0), "%", false));
+        assert_eq!(
+            (t.value, t.unit.as_str(), t.unit_in_text),
+            (Some(100.0), "%", false)
+        );
         assert!(targets("一、学习\n1、培训。开展全覆盖的学习培训,全覆盖推动落实。").is_empty());
     }
 

@@ -2,10 +2,64 @@
 
 /// Units, longest first so `万平方米` wins over `万`.
 const UNITS: [&str; 58] = [
-    "个百分点", "万平方米", "平方米", "万元", "亿元", "万人次", "人次", "万人", "万册", "公里", "千米", "学时",
-    "课时", "小时", "%", "‰", "所", "名", "个", "人", "条", "项", "次", "台", "套", "间", "座", "家", "处", "栋",
-    "亩", "米", "元", "万", "亿", "天", "册", "张", "班", "场", "支", "件", "部", "本", "篇", "门", "节", "批",
-    "户", "位", "床", "辆", "块", "分", "倍", "届", "期", "园",
+    "个百分点",
+    "万平方米",
+    "平方米",
+    "万元",
+    "亿元",
+    "万人次",
+    "人次",
+    "万人",
+    "万册",
+    "公里",
+    "千米",
+    "学时",
+    "课时",
+    "小时",
+    "%",
+    "‰",
+    "所",
+    "名",
+    "个",
+    "人",
+    "条",
+    "项",
+    "次",
+    "台",
+    "套",
+    "间",
+    "座",
+    "家",
+    "处",
+    "栋",
+    "亩",
+    "米",
+    "元",
+    "万",
+    "亿",
+    "天",
+    "册",
+    "张",
+    "班",
+    "场",
+    "支",
+    "件",
+    "部",
+    "本",
+    "篇",
+    "门",
+    "节",
+    "批",
+    "户",
+    "位",
+    "床",
+    "辆",
+    "块",
+    "分",
+    "倍",
+    "届",
+    "期",
+    "园",
 ];
 
 /// Units that make the number a time, date or age rather than a quantity.
@@ -13,14 +67,21 @@ const NOT_QUANTITY: [&str; 8] = ["年", "月", "日", "号", "岁", "时", "周"
 
 /// The unit after the number at `i` (`""` when none), its length in chars, and the magnitude
 /// normalisation when the unit carries 万/亿.
-pub fn unit_after(norm: &[char], i: usize, end: usize) -> (String, usize, Option<(f64, &'static str)>) {
+pub fn unit_after(
+    norm: &[char],
+    i: usize,
+    end: usize,
+) -> (String, usize, Option<(f64, &'static str)>) {
     let mut j = i;
     while j < end && norm[j] == ' ' {
         j += 1;
     }
     let spaces = j - i;
     for w in NOT_QUANTITY {
-        if norm.get(j..).is_some_and(|r| r.starts_with(&w.chars().collect::<Vec<_>>())) {
+        if norm
+            .get(j..)
+            .is_some_and(|r| r.starts_with(&w.chars().collect::<Vec<_>>()))
+        {
             return (w.to_string(), spaces + w.chars().count(), None);
         }
     }

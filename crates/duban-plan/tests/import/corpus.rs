@@ -148,18 +148,34 @@ fn spans_of_every_shared_document_point_back_into_the_original() {
         let chars: Vec<char> = original.chars().collect();
         let plan = import_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for n in plan.walk_nodes() {
-            assert!(n.start <= n.title_end && n.title_end <= n.end && n.end <= chars.len(), "{}: node {n:?}", path.display());
+            assert!(
+                n.start <= n.title_end && n.title_end <= n.end && n.end <= chars.len(),
+                "{}: node {n:?}",
+                path.display()
+            );
         }
         for t in &plan.targets {
-            assert!(t.start < t.end && t.end <= chars.len(), "{}: target {t:?}", path.display());
+            assert!(
+                t.start < t.end && t.end <= chars.len(),
+                "{}: target {t:?}",
+                path.display()
+            );
             let span: String = chars[t.start..t.end].iter().collect();
             let cleaned: String = duban_plan::clean::clean(&span).text.iter().collect();
             assert_eq!(cleaned, t.text, "{}: target span", path.display());
         }
         for d in &plan.drafts {
-            assert!(d.start <= d.end && d.end <= chars.len(), "{}: draft {d:?}", path.display());
+            assert!(
+                d.start <= d.end && d.end <= chars.len(),
+                "{}: draft {d:?}",
+                path.display()
+            );
             let span: String = chars[d.start..d.end].iter().collect();
-            let cleaned: String = duban_plan::clean::clean(&span).text.iter().filter(|c| **c != '\n' && **c != '\r').collect();
+            let cleaned: String = duban_plan::clean::clean(&span)
+                .text
+                .iter()
+                .filter(|c| **c != '\n' && **c != '\r')
+                .collect();
             assert_eq!(cleaned, d.text, "{}: draft span", path.display());
             assert!(d.targets.iter().all(|&k| k < plan.targets.len()));
         }

@@ -7,8 +7,10 @@ use duban_core::plan::{Node, NodeKind, PlanImport, Script};
 use duban_plan::{ImportOptions, import_bytes};
 use serde_json::Value;
 
-const PLAN: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/plans/000_7c068f91f998bae7.txt");
+const PLAN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/plans/000_7c068f91f998bae7.txt"
+);
 const KEY: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/plans/000_7c068f91f998bae7.expected.json"
@@ -43,9 +45,17 @@ fn key_nodes(v: &Value, out: &mut Vec<Value>) {
 #[test]
 fn sample_plan_cleanup_title_year_and_script_match_the_key() {
     let (_, plan, key) = load(&ImportOptions::default());
-    assert_eq!(plan.cleanup.pinyin_removed as u64, key["pinyin_annotations"].as_u64().unwrap_or(0));
+    assert_eq!(
+        plan.cleanup.pinyin_removed as u64,
+        key["pinyin_annotations"].as_u64().unwrap_or(0)
+    );
     assert_eq!(plan.cleanup.pinyin_removed, 779);
-    assert_eq!(plan.cleanup.chrome_removed.len(), 2, "{:?}", plan.cleanup.chrome_removed);
+    assert_eq!(
+        plan.cleanup.chrome_removed.len(),
+        2,
+        "{:?}",
+        plan.cleanup.chrome_removed
+    );
     assert!(plan.cleanup.chrome_removed[0].starts_with("時"));
     assert!(plan.cleanup.chrome_removed[1].starts_with("導"));
     assert_eq!(plan.title, key["title_clean"].as_str().unwrap_or_default());
@@ -63,10 +73,18 @@ fn sample_plan_outline_matches_the_key_node_by_node() {
     assert_eq!(found.len(), 22);
     assert_eq!(found.len(), expected.len());
     for (f, k) in found.iter().zip(&expected) {
-        let title = k["title_clean"].as_str().or(k["title"].as_str()).unwrap_or_default();
+        let title = k["title_clean"]
+            .as_str()
+            .or(k["title"].as_str())
+            .unwrap_or_default();
         assert_eq!(f.marker, k["marker"].as_str().unwrap_or_default());
         assert_eq!(f.title, title);
-        assert_eq!(f.start as u64, k["marker_start"].as_u64().unwrap_or(u64::MAX), "{}", f.title);
+        assert_eq!(
+            f.start as u64,
+            k["marker_start"].as_u64().unwrap_or(u64::MAX),
+            "{}",
+            f.title
+        );
         assert_eq!(u64::from(f.level), k["level"].as_u64().unwrap_or(0));
         let kind = match f.kind {
             NodeKind::Section => "section",
@@ -86,7 +104,10 @@ fn sample_plan_targets_match_the_key_with_their_spans() {
     let chars: Vec<char> = original.chars().collect();
     let mut used = vec![false; plan.targets.len()];
     for k in key["targets"].as_array().into_iter().flatten() {
-        let (ks, ke) = (k["start"].as_u64().unwrap_or(0) as usize, k["end"].as_u64().unwrap_or(0) as usize);
+        let (ks, ke) = (
+            k["start"].as_u64().unwrap_or(0) as usize,
+            k["end"].as_u64().unwrap_or(0) as usize,
+        );
         let value = k["value"].as_f64();
         let hit = plan.targets.iter().enumerate().position(|(i, t)| {
             !used[i]
@@ -106,18 +127,57 @@ fn sample_plan_targets_match_the_key_with_their_spans() {
         };
         used[i] = true;
         let t = &plan.targets[i];
-        assert_eq!(t.path, k["node_path"].as_array().into_iter().flatten().filter_map(|p| p.as_str()).map(str::to_string).collect::<Vec<_>>());
+        assert_eq!(
+            t.path,
+            k["node_path"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.as_str())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        );
         // The printed span is the key's span or lies inside the same clause.
         let span: String = chars[t.start..t.end].iter().collect();
-        assert!(span.contains(&t.text.chars().take(1).collect::<String>()), "{span}");
+        assert!(
+            span.contains(&t.text.chars().take(1).collect::<String>()),
+            "{span}"
+        );
     }
-    assert!(used.iter().all(|u| *u), "targets beyond the key: {:?}", plan.targets.iter().zip(&used).filter(|(_, u)| !**u).map(|(t, _)| &t.text).collect::<Vec<_>>());
+    assert!(
+        used.iter().all(|u| *u),
+        "targets beyond the key: {:?}",
+        plan.targets
+            .iter()
+            .zip(&used)
+            .filter(|(_, u)| !**u)
+            .map(|(t, _)| &t.text)
+            .collect::<Vec<_>>()
+    );
     // The rate indicators are named exactly as the key names them.
-    for name in ["全區省優質園率", "學前三年入園率", "學生體質健康測試合格率", "骨干教師比率", "教師年交流比例", "骨干教師年交流比例", "校干年交流比例"] {
-        assert!(plan.targets.iter().any(|t| t.indicator == name), "indicator {name} missing");
+    for name in [
+        "全區省優質園率",
+        "學前三年入園率",
+        "學生體質健康測試合格率",
+        "骨干教師比率",
+        "教師年交流比例",
+        "骨干教師年交流比例",
+        "校干年交流比例",
+    ] {
+        assert!(
+            plan.targets.iter().any(|t| t.indicator == name),
+            "indicator {name} missing"
+        );
     }
-    let area = plan.targets.iter().find(|t| t.unit.ends_with("平方米")).map(|t| t.normalized.clone());
-    assert_eq!(area.flatten().map(|n| (n.value, n.unit)), Some((19000.0, "平方米".to_string())));
+    let area = plan
+        .targets
+        .iter()
+        .find(|t| t.unit.ends_with("平方米"))
+        .map(|t| t.normalized.clone());
+    assert_eq!(
+        area.flatten().map(|n| (n.value, n.unit)),
+        Some((19000.0, "平方米".to_string()))
+    );
 }
 
 #[test]
@@ -127,17 +187,34 @@ fn sample_plan_drafts_carry_every_target_and_a_suggested_unit() {
     carried.sort_unstable();
     carried.dedup();
     assert_eq!(carried, (0..plan.targets.len()).collect::<Vec<_>>());
-    assert!(plan.drafts.len() >= 40, "one draft per actionable sentence group: {}", plan.drafts.len());
-    let preschool = plan.drafts.iter().find(|d| d.targets.iter().any(|&k| plan.targets[k].indicator == "學前三年入園率"));
-    assert_eq!(preschool.and_then(|d| d.suggested_unit.as_deref()), Some("学前教育科"));
+    assert!(
+        plan.drafts.len() >= 40,
+        "one draft per actionable sentence group: {}",
+        plan.drafts.len()
+    );
+    let preschool = plan.drafts.iter().find(|d| {
+        d.targets
+            .iter()
+            .any(|&k| plan.targets[k].indicator == "學前三年入園率")
+    });
+    assert_eq!(
+        preschool.and_then(|d| d.suggested_unit.as_deref()),
+        Some("学前教育科")
+    );
     // 指导思想 states principles: no task comes from it.
     assert!(plan.drafts.iter().all(|d| d.path != ["一、"]));
 }
 
 #[test]
 fn sample_plan_simplified_output_converts_titles_and_texts() {
-    let (_, plan, key) = load(&ImportOptions { simplified: true, ..ImportOptions::default() });
-    assert_eq!(plan.title, key["title_simplified"].as_str().unwrap_or_default());
+    let (_, plan, key) = load(&ImportOptions {
+        simplified: true,
+        ..ImportOptions::default()
+    });
+    assert_eq!(
+        plan.title,
+        key["title_simplified"].as_str().unwrap_or_default()
+    );
     assert_eq!(plan.nodes[1].title, "目标任务");
     assert!(plan.targets.iter().any(|t| t.indicator == "学前三年入园率"));
     // Offsets still point into the original traditional text.

@@ -42,7 +42,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => UnitRules::default(),
     };
-    let options = ImportOptions { simplified: args.simplified, rules };
+    let options = ImportOptions {
+        simplified: args.simplified,
+        rules,
+    };
     let plan = import_bytes(&bytes, &name, &options)?;
     let out = if args.json {
         serde_json::to_string_pretty(&plan).context("serialising the result")?

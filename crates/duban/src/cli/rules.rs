@@ -32,9 +32,11 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("无法读取 cannot read {}", file.display()))?;
             let rules = UnitRules::from_toml(&text).map_err(anyhow::Error::msg)?;
-            writeln!(stdout, "规则有效：{} 个科室", rules.rules.len()).context("writing to stdout")?;
+            writeln!(stdout, "规则有效：{} 个科室", rules.rules.len())
+                .context("writing to stdout")?;
             for r in &rules.rules {
-                writeln!(stdout, "  {}：{}", r.unit, r.keywords.join("、")).context("writing to stdout")?;
+                writeln!(stdout, "  {}：{}", r.unit, r.keywords.join("、"))
+                    .context("writing to stdout")?;
             }
         }
     }

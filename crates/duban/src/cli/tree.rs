@@ -17,9 +17,19 @@ struct Style {
 impl Style {
     fn new(colour: bool) -> Self {
         if colour {
-            Style { target: "\x1b[1;33m", heading: "\x1b[1m", dim: "\x1b[2m", reset: "\x1b[0m" }
+            Style {
+                target: "\x1b[1;33m",
+                heading: "\x1b[1m",
+                dim: "\x1b[2m",
+                reset: "\x1b[0m",
+            }
         } else {
-            Style { target: "", heading: "", dim: "", reset: "" }
+            Style {
+                target: "",
+                heading: "",
+                dim: "",
+                reset: "",
+            }
         }
     }
 }
@@ -43,7 +53,11 @@ fn script_name(s: Script) -> &'static str {
 
 fn value_text(t: &Target) -> String {
     let num = |v: f64| {
-        if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            format!("{}", v as i64)
+        } else {
+            format!("{v}")
+        }
     };
     match (t.value, t.value_max) {
         (None, _) => "（数值缺失）".to_string(),
@@ -67,8 +81,14 @@ fn op_text(t: &Target) -> &'static str {
 pub fn render(plan: &PlanImport, colour: bool) -> String {
     let st = Style::new(colour);
     let mut out = String::new();
-    let title = if plan.title.is_empty() { "（未识别标题）" } else { plan.title.as_str() };
-    let year = plan.plan_year.map_or_else(|| "年份未知".to_string(), |y| format!("{y}年"));
+    let title = if plan.title.is_empty() {
+        "（未识别标题）"
+    } else {
+        plan.title.as_str()
+    };
+    let year = plan
+        .plan_year
+        .map_or_else(|| "年份未知".to_string(), |y| format!("{y}年"));
     let _ = writeln!(
         out,
         "{}{title}{}  {}[{year} · {} · {} · {}]{}",
@@ -91,7 +111,14 @@ pub fn render(plan: &PlanImport, colour: bool) -> String {
     for w in &plan.warnings {
         let _ = writeln!(out, "⚠ {w}");
     }
-    let _ = writeln!(out, "\n{}大纲{}（{} 个节点，{} 个目标）", st.heading, st.reset, plan.walk_nodes().len(), plan.targets.len());
+    let _ = writeln!(
+        out,
+        "\n{}大纲{}（{} 个节点，{} 个目标）",
+        st.heading,
+        st.reset,
+        plan.walk_nodes().len(),
+        plan.targets.len()
+    );
     fn node(out: &mut String, n: &Node, depth: usize, plan: &PlanImport, st: &Style) {
         let indent = "  ".repeat(depth);
         let mut owners = String::new();
@@ -104,14 +131,26 @@ pub fn render(plan: &PlanImport, colour: bool) -> String {
         if let Some(d) = &n.due {
             owners.push_str(&format!("  时限：{d}"));
         }
-        let _ = writeln!(out, "{indent}{}{}{}{}{owners}", st.heading, n.marker, n.title, st.reset);
+        let _ = writeln!(
+            out,
+            "{indent}{}{}{}{}{owners}",
+            st.heading, n.marker, n.title, st.reset
+        );
         for t in plan.targets.iter().filter(|t| t.path == n.path) {
-            let deadline = t.deadline.as_ref().map(|d| format!("，时限 {}", d.text)).unwrap_or_default();
+            let deadline = t
+                .deadline
+                .as_ref()
+                .map(|d| format!("，时限 {}", d.text))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "{indent}  ◎ {}{} {} {}{}{}  {}「{}」{}",
                 st.target,
-                if t.indicator.is_empty() { "（指标待核）" } else { t.indicator.as_str() },
+                if t.indicator.is_empty() {
+                    "（指标待核）"
+                } else {
+                    t.indicator.as_str()
+                },
                 op_text(t),
                 value_text(t),
                 deadline,
@@ -128,16 +167,41 @@ pub fn render(plan: &PlanImport, colour: bool) -> String {
     for n in &plan.nodes {
         node(&mut out, n, 0, plan, &st);
     }
-    let _ = writeln!(out, "\n{}任务草稿{}（{} 条）", st.heading, st.reset, plan.drafts.len());
+    let _ = writeln!(
+        out,
+        "\n{}任务草稿{}（{} 条）",
+        st.heading,
+        st.reset,
+        plan.drafts.len()
+    );
     for (k, d) in plan.drafts.iter().enumerate() {
         let owner = match (&d.lead_unit, &d.suggested_unit) {
             (Some(u), _) => format!("牵头：{u}"),
             (None, Some(u)) => format!("建议牵头：{u}"),
             (None, None) => "牵头：待定".to_string(),
         };
-        let due = d.due.as_ref().map(|x| format!("  时限：{x}")).unwrap_or_default();
-        let targets = if d.targets.is_empty() { String::new() } else { format!("  目标 {} 项", d.targets.len()) };
-        let _ = writeln!(out, "{:>3}. [{}] {}  {}{}{}{}{}", k + 1, d.path.concat(), d.title, st.dim, owner, due, targets, st.reset);
+        let due = d
+            .due
+            .as_ref()
+            .map(|x| format!("  时限：{x}"))
+            .unwrap_or_default();
+        let targets = if d.targets.is_empty() {
+            String::new()
+        } else {
+            format!("  目标 {} 项", d.targets.len())
+        };
+        let _ = writeln!(
+            out,
+            "{:>3}. [{}] {}  {}{}{}{}{}",
+            k + 1,
+            d.path.concat(),
+            d.title,
+            st.dim,
+            owner,
+            due,
+            targets,
+            st.reset
+        );
     }
     out
 }
