@@ -51,7 +51,16 @@ pub fn import_bytes(
         encoding: extracted.encoding,
         script: duban_core::plan::Script::Simplified,
     };
-    Ok(import_text(&extracted.text, source, options))
+    let format = source.format;
+    let plan = import_text(&extracted.text, source, options);
+    // A spreadsheet is read as a 任务分解表; one without a task column would import as nothing.
+    if matches!(format, SourceFormat::Xlsx | SourceFormat::Csv) && plan.nodes.is_empty() {
+        return Err(ImportError::NoTaskTable {
+            detail: "未找到“序号、工作任务（重点工作/目标任务）、牵头单位、完成时限”等表头行，请检查表格的列标题"
+                .to_string(),
+        });
+    }
+    Ok(plan)
 }
 
 /// Runs the text pipeline on already decoded text. `source.script` is filled in here.

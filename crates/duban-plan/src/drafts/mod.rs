@@ -102,6 +102,7 @@ pub fn make(cleaned: &Cleaned, outline: &Outline, found: &Found, rules: &UnitRul
     fn walk(
         cleaned: &Cleaned,
         nodes: &[Node],
+        cells: &[(usize, usize, usize)],
         found: &Found,
         rules: &UnitRules,
         skip: bool,
@@ -111,12 +112,20 @@ pub fn make(cleaned: &Cleaned, outline: &Outline, found: &Found, rules: &UnitRul
             let title_norm = cleaned.norm_slice(n.start, n.title_end.max(n.start));
             let skip_here = skip || NOT_TASK_HEADINGS.iter().any(|h| title_norm.contains(h));
             if !skip_here {
-                drafts_of_node(cleaned, n, found, rules, out);
+                drafts_of_node(cleaned, n, cells, found, rules, out);
             }
-            walk(cleaned, &n.children, found, rules, skip_here, out);
+            walk(cleaned, &n.children, cells, found, rules, skip_here, out);
         }
     }
-    walk(cleaned, &outline.nodes, found, rules, false, &mut out);
+    walk(
+        cleaned,
+        &outline.nodes,
+        &outline.task_cells,
+        found,
+        rules,
+        false,
+        &mut out,
+    );
     out
 }
 
@@ -156,6 +165,7 @@ fn sentence_ranges(norm: &[char], from: usize, to: usize) -> Vec<(usize, usize)>
 fn drafts_of_node(
     cleaned: &Cleaned,
     n: &Node,
+    cells: &[(usize, usize, usize)],
     found: &Found,
     rules: &UnitRules,
     out: &mut Vec<Draft>,
@@ -171,7 +181,10 @@ fn drafts_of_node(
     let has_children = !n.children.is_empty();
 
     let (from, to) = if n.kind == NodeKind::Row {
-        longest_cell(norm, n.start, n.end)
+        cells
+            .iter()
+            .find(|c| c.0 == n.start)
+            .map_or_else(|| longest_cell(norm, n.start, n.end), |c| (c.1, c.2))
     } else {
         (body_start, own_end)
     };

@@ -23,6 +23,8 @@ pub struct Outline {
     pub plan_year: Option<i32>,
     /// Top-level nodes.
     pub nodes: Vec<Node>,
+    /// Task cells of table rows: `(row start, cell start, cell end)`, cleaned indexes.
+    pub task_cells: Vec<(usize, usize, usize)>,
 }
 
 /// Parses the outline.
@@ -32,10 +34,12 @@ pub fn parse(cleaned: &Cleaned) -> Outline {
     let (title, title_range) = head::find_title(cleaned, &lines);
     let nodes = tree::build(cleaned, &lines, &tables);
     let plan_year = head::plan_year(cleaned, &title, title_range, nodes.first().map(|n| n.start));
+    let task_cells = tables.iter().flat_map(table::Table::task_cells).collect();
     Outline {
         title,
         plan_year,
         nodes,
+        task_cells,
     }
 }
 

@@ -105,11 +105,13 @@ fn roles(header: &[Cell]) -> Option<Columns> {
     (c.task.is_some() && named >= 1).then_some(c)
 }
 
+/// Cell separator: the ASCII bar only. The readers turn a bar inside a cell into `｜`, which
+/// the matching twin folds to `|`, so the split looks at the printed text.
 fn split_line(cleaned: &Cleaned, s: usize, e: usize) -> Vec<Cell> {
     let mut cells = Vec::new();
     let mut a = s;
     for j in s..=e {
-        if j == e || cleaned.norm[j] == '|' {
+        if j == e || cleaned.text[j] == '|' {
             let (mut cs, mut ce) = (a, j);
             while cs < ce && cleaned.norm[cs].is_whitespace() {
                 cs += 1;
@@ -149,7 +151,7 @@ pub fn find_tables(cleaned: &Cleaned, lines: &Lines) -> Vec<Table> {
     while k < lines.spans.len() {
         let has_bar = |k: usize| {
             let (s, e) = lines.spans[k];
-            cleaned.norm[s..e].contains(&'|')
+            cleaned.text[s..e].contains(&'|')
         };
         if !has_bar(k) {
             k += 1;
@@ -223,6 +225,18 @@ fn table_from_block(block: Vec<Vec<Cell>>) -> Option<Table> {
 }
 
 impl Table {
+    /// For each task row: `(row start, task cell start, task cell end)`.
+    pub fn task_cells(&self) -> Vec<(usize, usize, usize)> {
+        self.rows
+            .iter()
+            .filter_map(|row| {
+                let task = self.columns.task.and_then(|c| row.get(c))?;
+                let first = row.iter().find(|c| !c.norm.trim().is_empty())?;
+                (task.end > task.start).then_some((first.start, task.start, task.end))
+            })
+            .collect()
+    }
+
     /// The rows as outline nodes at `level`; rows that only carry a heading become sections
     /// holding the task rows after them.
     pub fn nodes(&self, level: u8) -> Vec<Node> {

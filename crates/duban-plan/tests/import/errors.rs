@@ -463,3 +463,25 @@ fn extract_never_panics_on_damaged_xml_parts() {
         }
     }
 }
+
+#[test]
+fn a_spreadsheet_without_a_task_column_is_refused_with_the_headers_it_needs() {
+    let csv = "姓名,电话\n张三,123\n";
+
+    let err = duban_plan::import_bytes(
+        csv.as_bytes(),
+        "通讯录.csv",
+        &duban_plan::ImportOptions::default(),
+    )
+    .err()
+    .map(|e| {
+        (
+            matches!(e, duban_plan::ImportError::NoTaskTable { .. }),
+            e.message_zh(),
+        )
+    });
+
+    let (variant, message) = err.unwrap_or_default();
+    assert!(variant, "{message}");
+    assert!(message.contains("工作任务"), "{message}");
+}

@@ -537,3 +537,76 @@ fn import_bytes_reports_the_container_and_encoding() {
     assert_eq!(plan.source.format, SourceFormat::Docx);
     assert_eq!(plan.source.encoding, "UTF-8 (OOXML)");
 }
+
+// ---------------------------------------------------------------- whole pipeline
+
+#[test]
+fn an_xlsx_task_table_becomes_rows_and_drafts_with_their_owners() {
+    let plan = import_bytes(&plan_xlsx(), "任务分解表.xlsx", &ImportOptions::default()).unwrap();
+
+    assert_eq!(plan.source.format, SourceFormat::Xlsx);
+    assert_eq!(plan.title, "2025年重点工作任务分解表");
+    assert_eq!(plan.plan_year, Some(2025));
+    let rows: Vec<_> = plan
+        .walk_nodes()
+        .into_iter()
+        .filter(|n| n.kind == duban_core::plan::NodeKind::Row)
+        .collect();
+    assert_eq!(rows.len(), 3, "{:?}", plan.nodes);
+    assert_eq!(rows[0].marker, "1");
+    assert_eq!(rows[0].lead_unit.as_deref(), Some("人事科"));
+    assert_eq!(rows[0].co_units, ["教研室"]);
+    assert_eq!(rows[0].due.as_deref(), Some("2025-06-30"));
+    // The merged 牵头单位 cell covers the second row too.
+    assert_eq!(rows[1].lead_unit.as_deref(), Some("人事科"));
+    assert_eq!(rows[1].due.as_deref(), Some("2025-12-31"));
+    let first = plan.drafts.iter().find(|d| d.path == ["1"]).unwrap();
+    assert_eq!(first.text, "开展教师培训");
+    assert_eq!(
+        (first.lead_unit.as_deref(), first.due.as_deref()),
+        (Some("人事科"), Some("2025-06-30"))
+    );
+}
+
+#[test]
+fn a_docx_with_automatic_numbering_has_the_same_outline_as_typed_markers() {
+    let plan = import_bytes(&plan_docx(), "要点.docx", &ImportOptions::default()).unwrap();
+
+    assert_eq!(plan.title, "2025年区教育局工作要点");
+    let sections: Vec<(&str, &str)> = plan
+        .nodes
+        .iter()
+        .map(|n| (n.marker.as_str(), n.title.as_str()))
+        .collect();
+    assert_eq!(sections[..2], [("一、", "总体要求"), ("二、", "重点任务")]);
+    let first = &plan.nodes[0].children;
+    assert_eq!(
+        first.iter().map(|n| n.title.as_str()).collect::<Vec<_>>(),
+        ["加强党的建设", "深化课程改革"]
+    );
+    // The table under 二、 gives rows with their lead unit and deadline.
+    let rows: Vec<_> = plan
+        .walk_nodes()
+        .into_iter()
+        .filter(|n| n.kind == duban_core::plan::NodeKind::Row)
+        .collect();
+    assert_eq!(rows.len(), 2, "{:?}", plan.nodes);
+    assert_eq!(rows[1].lead_unit.as_deref(), Some("人事科"));
+    assert_eq!(rows[1].due.as_deref(), Some("2025年12月底"));
+    assert_eq!(rows[0].path[0], "二、");
+}
+
+#[test]
+fn a_csv_task_table_with_a_title_row_above_its_header_is_read() {
+    let csv = "2025年工作任务分解表,,,\n序号,重点工作,责任科室,时间节点\n1,新建幼儿园3所,基建科,2025年9月\n2,\"修订章程,完善制度\",办公室,年底前\n";
+    let plan = import_bytes(csv.as_bytes(), "分解表.csv", &ImportOptions::default()).unwrap();
+
+    assert_eq!(plan.source.format, SourceFormat::Csv);
+    let rows = plan.walk_nodes();
+    assert_eq!(rows.len(), 2, "{:?}", plan.nodes);
+    assert_eq!(rows[1].title, "修订章程,完善制度");
+    assert_eq!(rows[0].lead_unit.as_deref(), Some("基建科"));
+    assert_eq!(plan.targets.len(), 1);
+    assert_eq!(plan.targets[0].value, Some(3.0));
+    assert_eq!(plan.drafts[0].targets, [0]);
+}
