@@ -1,0 +1,209 @@
+//! `duban import`, `duban eval-import` and `duban rules` as a user runs them: real files in a
+//! temporary directory, the real binary, its exit code, stdout and stderr.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/plans/000_7c068f91f998bae7.txt"
+);
+
+fn duban(args: &[&str]) -> Output {
+    match Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(args)
+        .output()
+    {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run duban: {e}"),
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("duban-it-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+#[test]
+fn import_prints_a_readable_tree_of_the_sample_plan() {
+    let out = duban(&["import", SAMPLE]);
+
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("區文教體局工作意見"), "{text}");
+    assert!(text.contains("拼音注音 779 处"));
+    assert!(text.contains("大纲（22 个节点，16 个目标）"));
+    assert!(text.contains("學前三年入園率 ≥ 97%"));
+    assert!(text.contains("建议牵头：学前教育科"));
+}
+
+#[test]
+fn import_json_has_the_documented_field_names_and_writes_to_out() {
+    let dir = temp_dir("json");
+    let out_file = dir.join("plan.json");
+
+    let out = duban(&[
+        "import",
+        SAMPLE,
+        "--json",
+        "--simplified",
+        "--out",
+        &out_file.to_string_lossy(),
+    ]);
+
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap_or_default())
+            .unwrap_or_default();
+    for key in [
+        "source",
+        "cleanup",
+        "title",
+        "plan_year",
+        "nodes",
+        "targets",
+        "drafts",
+    ] {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    for key in ["file", "format", "encoding", "script"] {
+        assert!(json["source"].get(key).is_some(), "missing source.{key}");
+    }
+    assert_eq!(json["source"]["format"], "txt");
+    assert_eq!(json["title"], "区文教体局工作意见");
+    assert_eq!(json["plan_year"], 2013);
+    let node = &json["nodes"][2]["children"][1];
+    for key in [
+        "path", "marker", "level", "kind", "title", "start", "end", "children",
+    ] {
+        assert!(node.get(key).is_some(), "missing node.{key}");
+    }
+    let target = &json["targets"][0];
+    for key in [
+        "path",
+        "text",
+        "start",
+        "end",
+        "indicator",
+        "op",
+        "value",
+        "value_max",
+        "unit",
+        "normalized",
+        "deadline",
+    ] {
+        assert!(target.get(key).is_some(), "missing target.{key}");
+    }
+    assert_eq!(target["op"], ">=");
+    let draft = &json["drafts"][0];
+    for key in [
+        "path",
+        "title",
+        "text",
+        "suggested_unit",
+        "targets",
+        "lead_unit",
+        "co_units",
+        "leader",
+        "due",
+    ] {
+        assert!(draft.get(key).is_some(), "missing draft.{key}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn import_refuses_bad_files_with_a_chinese_message_and_exit_code_1() {
+    let dir = temp_dir("bad");
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("empty.txt", b"", "文件为空"),
+        ("picture.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "PNG"),
+        ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        ("plan.docx", "这不是 Word 文件".as_bytes(), "docx"),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
+
+        let out = duban(&["import", &path.to_string_lossy()]);
+
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+    let out = duban(&["import", &dir.join("missing.txt").to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("无法读取"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn custom_rules_change_the_suggested_unit_and_bad_rules_are_refused() {
+    let dir = temp_dir("rules");
+    let good = dir.join("rules.toml");
+    std::fs::write(
+        &good,
+        "[[rule]]\nunit = \"幼教办\"\nkeywords = [\"入园\", \"幼儿\"]\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[[rule]]\nunit = \"\"\nkeywords = [\"x\"]\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let out = duban(&["import", SAMPLE, "--rules", &good.to_string_lossy()]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("建议牵头：幼教办"));
+    assert!(!text.contains("建议牵头：学前教育科"));
+
+    let out = duban(&["import", SAMPLE, "--rules", &bad.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("缺少 unit"));
+
+    let out = duban(&["rules", "example"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("unit = \"学前教育科\""));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn eval_import_scores_the_public_keys_with_a_total_line() {
+    let keys = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/expected"
+    );
+    let plans = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/plans");
+
+    let out = duban(&["eval-import", keys, plans]);
+
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("seed") || l.starts_with("0"))
+            .count(),
+        6,
+        "{text}"
+    );
+    let total = text
+        .lines()
+        .find(|l| l.starts_with("TOTAL"))
+        .unwrap_or_default();
+    assert!(total.contains("[6 documents, 0 failed]"), "{total}");
+}

@@ -1,0 +1,3 @@
+//! The one end-to-end test binary of `duban`: runs the real executable. One module per area.
+
+mod cli;
