@@ -193,6 +193,10 @@ pub fn candidate_at(s: &[char], i: usize) -> Option<Candidate> {
                     // `1.` followed by a space then digits is a decimal broken by PDF spacing.
                     Some(cand(Style::Digit, n, j + 1, false))
                 }
+                // `1)完善` / `1）完善`: a half bracket, read like `(1)`.
+                Some(')') if n <= 60 && can_follow_marker(s.get(j + 1).copied()) => {
+                    Some(cand(Style::DigitParen, n, j + 1, false))
+                }
                 Some(a) if is_han(a) && !is_quantity_char(a) && n <= 60 => {
                     Some(cand(Style::Digit, n, j, true))
                 }
@@ -203,6 +207,10 @@ pub fn candidate_at(s: &[char], i: usize) -> Option<Candidate> {
             let (n, j) = parse_cn_number(s, i)?;
             match s.get(j) {
                 Some('、') if can_follow_marker(s.get(j + 1).copied()) => {
+                    Some(cand(Style::CnComma, n, j + 1, false))
+                }
+                // `一.指导思想` / `一．`: the same family, typed with a dot.
+                Some('.') if s.get(j + 1).is_some_and(|&c| is_han(c)) => {
                     Some(cand(Style::CnComma, n, j + 1, false))
                 }
                 Some('是') if n <= 20 => {
@@ -249,6 +257,8 @@ mod tests {
         assert_eq!(at("③推进"), Some((Style::Circled, 3, 1)));
         assert_eq!(at("二是大力"), Some((Style::CnShi, 2, 2)));
         assert_eq!(at("——加强"), Some((Style::Dash, 1, 2)));
+        assert_eq!(at("一.指导思想"), Some((Style::CnComma, 1, 2)));
+        assert_eq!(at("2)完善"), Some((Style::DigitParen, 2, 2)));
         assert_eq!(at("1落实完善"), Some((Style::Digit, 1, 1)));
     }
 

@@ -620,7 +620,7 @@ fn target_at(
         cue = "左右".into();
     }
     let btrim = trim_end_spaces(before);
-    let cue_words: [(&str, Comparison); 22] = [
+    let cue_words: [(&str, Comparison); 32] = [
         ("不低于", Comparison::AtLeast),
         ("不少于", Comparison::AtLeast),
         ("不小于", Comparison::AtLeast),
@@ -640,6 +640,16 @@ fn target_at(
         ("稳定在", Comparison::Equal),
         ("维持在", Comparison::Equal),
         ("提高到", Comparison::AtLeast),
+        ("增加到", Comparison::AtLeast),
+        ("增加至", Comparison::AtLeast),
+        ("提升到", Comparison::AtLeast),
+        ("提升至", Comparison::AtLeast),
+        ("增至", Comparison::AtLeast),
+        ("达到或超过", Comparison::AtLeast),
+        ("不超出", Comparison::AtMost),
+        ("减少到", Comparison::AtMost),
+        ("下降到", Comparison::AtMost),
+        ("下降至", Comparison::AtMost),
         ("提高至", Comparison::AtLeast),
         ("达到", Comparison::AtLeast),
         ("达", Comparison::AtLeast),
@@ -832,7 +842,7 @@ fn rfind_near(s: &[char], w: &str, near: usize) -> Option<usize> {
         .find(|&i| s[i..i + n.len()] == n[..])
 }
 
-const CUE_TAILS: [&str; 24] = [
+const CUE_TAILS: [&str; 34] = [
     "不低于同类人员的",
     "不低于",
     "不少于",
@@ -848,6 +858,16 @@ const CUE_TAILS: [&str; 24] = [
     "维持在",
     "提高到",
     "提高至",
+    "增加到",
+    "增加至",
+    "提升到",
+    "提升至",
+    "增至",
+    "达到或超过",
+    "不超出",
+    "减少到",
+    "下降到",
+    "下降至",
     "达到",
     "达",
     "为",
