@@ -74,18 +74,15 @@ impl UnitRules {
     }
 }
 
-/// Headings whose text states principles or reports results: no tasks come from them.
-const NOT_TASK_HEADINGS: [&str; 10] = [
+/// Headings whose text states principles: no tasks come from them (nor from reviews of the past,
+/// see [`crate::targets::REVIEW_HEADINGS`]).
+const PRINCIPLE_HEADINGS: [&str; 6] = [
     "指导思想",
     "总体要求",
     "基本原则",
     "工作原则",
     "总体思路",
-    "现状",
-    "基本情况",
-    "总结",
-    "完成情况",
-    "主要成绩",
+    "指导原则",
 ];
 
 /// Verbs that make a sentence an action someone can be charged with.
@@ -110,7 +107,11 @@ pub fn make(cleaned: &Cleaned, outline: &Outline, found: &Found, rules: &UnitRul
     ) {
         for n in nodes {
             let title_norm = cleaned.norm_slice(n.start, n.title_end.max(n.start));
-            let skip_here = skip || NOT_TASK_HEADINGS.iter().any(|h| title_norm.contains(h));
+            let skip_here = skip
+                || PRINCIPLE_HEADINGS
+                    .iter()
+                    .chain(crate::targets::REVIEW_HEADINGS.iter())
+                    .any(|h| title_norm.contains(h));
             if !skip_here {
                 drafts_of_node(cleaned, n, cells, found, rules, out);
             }
@@ -126,6 +127,11 @@ pub fn make(cleaned: &Cleaned, outline: &Outline, found: &Found, rules: &UnitRul
         false,
         &mut out,
     );
+    // A task without a target still has the deadline its sentence names (`6月底前完成…`).
+    for d in out.iter_mut().filter(|d| d.due.is_none()) {
+        d.due = crate::targets::deadline_in(cleaned, d.start, d.end, outline.plan_year)
+            .map(|dl| dl.iso.unwrap_or(dl.text));
+    }
     out
 }
 

@@ -270,7 +270,7 @@ fn assemble(
             _ => NodeKind::Subitem,
         };
         let (lead_unit, co_units) = match responsibility_note(norm, ts, end) {
-            Some(note) => split_units(&cleaned.slice(note.content.0, note.content.1)),
+            Some(note) => note_units(&cleaned.slice(note.content.0, note.content.1)),
             None => (None, Vec::new()),
         };
         let marker = cleaned.slice(a.cand.start, a.cand.end);
@@ -466,6 +466,31 @@ pub fn split_units(s: &str) -> (Option<String>, Vec<String>) {
     (lead, parts.collect())
 }
 
+/// The units of a note's content: `基建科；配合单位：计财科、督导室` has a lead unit and, after a
+/// 配合/协同 label, co-units; further units of the first part are co-units too.
+pub fn note_units(s: &str) -> (Option<String>, Vec<String>) {
+    let mut lead = None;
+    let mut co = Vec::new();
+    for seg in s.split([';', '；']) {
+        let (label, units) = match seg.find([':', '：']) {
+            Some(i) => (&seg[..i], &seg[i..]),
+            None => ("", seg),
+        };
+        let units = units.trim_start_matches([':', '：']);
+        let is_co = ["配合", "协同", "协办", "参与"]
+            .iter()
+            .any(|w| label.contains(w));
+        let (first, rest) = split_units(units);
+        if !is_co && lead.is_none() {
+            lead = first;
+        } else {
+            co.extend(first);
+        }
+        co.extend(rest);
+    }
+    (lead, co)
+}
+
 /// True when the text at `i` ends a sentence.
 #[allow(dead_code)]
 fn ends_sentence(c: char) -> bool {
@@ -647,6 +672,21 @@ mod tests {
         assert_eq!(item.co_units, ["机关党委"]);
         assert_eq!(plan.drafts[0].lead_unit.as_deref(), Some("组干科"));
         assert!(!plan.drafts[0].text.contains("责任科室"));
+    }
+
+    #[test]
+    fn a_note_with_a_cooperation_label_splits_lead_and_co_units() {
+        assert_eq!(
+            super::note_units("基建科；配合单位：计财科、督导室"),
+            (
+                Some("基建科".to_string()),
+                vec!["计财科".to_string(), "督导室".to_string()]
+            )
+        );
+        assert_eq!(
+            super::note_units("组干科、机关党委"),
+            (Some("组干科".to_string()), vec!["机关党委".to_string()])
+        );
     }
 
     #[test]

@@ -143,3 +143,40 @@ pub fn find(norm: &[char], s: usize, e: usize) -> Option<Deadline> {
     }
     None
 }
+
+/// Fills in the year of a deadline that names only a month (`6月底前`, `年底前`) from the plan
+/// year, and its ISO date.
+pub fn complete(d: &mut Deadline, plan_year: Option<i32>) {
+    if d.year.is_none() {
+        if let (Some(y), Some(m)) = (plan_year, d.month) {
+            d.year = Some(y);
+            d.iso = Some(format!("{y}-{m:02}-{:02}", month_end(m)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(s: &str) -> Option<Deadline> {
+        let v: Vec<char> = s.chars().collect();
+        find(&v, 0, v.len())
+    }
+
+    #[test]
+    fn deadline_phrases_are_read_with_their_dates() {
+        let d = first("到2025年底,覆盖率达到90%").unwrap();
+        assert_eq!((d.year, d.iso.as_deref()), (Some(2025), Some("2025-12-31")));
+        let d = first("至2020年6月底前完成").unwrap();
+        assert_eq!(d.iso.as_deref(), Some("2020-06-30"));
+        let mut d = first("9月份之前完成").unwrap();
+        assert_eq!((d.year, d.month), (None, Some(9)));
+        complete(&mut d, Some(2016));
+        assert_eq!(d.iso.as_deref(), Some("2016-09-30"));
+        let mut d = first("力争年底前建成").unwrap();
+        complete(&mut d, Some(2024));
+        assert_eq!(d.iso.as_deref(), Some("2024-12-31"));
+        assert!(first("开展0-6岁儿童保健,3-4月组织培训").is_none());
+    }
+}

@@ -24,7 +24,7 @@ pub struct Found {
 }
 
 /// Headings under which numbers report results already achieved, not goals.
-const REVIEW_HEADINGS: [&str; 9] = [
+pub const REVIEW_HEADINGS: [&str; 9] = [
     "总结",
     "完成情况",
     "现状",
@@ -35,6 +35,18 @@ const REVIEW_HEADINGS: [&str; 9] = [
     "工作成效",
     "进展情况",
 ];
+
+/// The first deadline phrase (`到2025年`, `6月底前`, `年底前`) in the cleaned range `[s, e)`.
+pub fn deadline_in(
+    cleaned: &Cleaned,
+    s: usize,
+    e: usize,
+    plan_year: Option<i32>,
+) -> Option<duban_core::plan::Deadline> {
+    let mut d = deadline::find(&cleaned.norm, s, e.min(cleaned.norm.len()))?;
+    deadline::complete(&mut d, plan_year);
+    Some(d)
+}
 
 /// Extracts targets from every node of the outline (or the whole text when it has none).
 pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
@@ -67,6 +79,11 @@ pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
     regions.retain(|(_, s, _)| !reviews.iter().any(|&(a, b)| (a..b).contains(s)));
     for (path, start, end) in regions {
         extract_region(cleaned, &path, start, end, &mut found);
+    }
+    for t in &mut found.targets {
+        if let Some(d) = t.deadline.as_mut() {
+            deadline::complete(d, outline.plan_year);
+        }
     }
     // A block the source page printed twice yields its targets twice: keep the first.
     let mut seen: Vec<(Vec<String>, String, String, Option<u64>)> = Vec::new();
@@ -153,10 +170,12 @@ const HEDGES: [&str; 9] = [
 ];
 
 /// Verbs that turn a following count into a planned quantity.
-const COUNT_VERBS: [&str; 40] = [
+const COUNT_VERBS: &[&str] = &[
     "新建续建",
     "新建改建",
+    "新改扩建",
     "改扩建",
+    "新改建",
     "新建",
     "续建",
     "改建",
@@ -164,36 +183,57 @@ const COUNT_VERBS: [&str; 40] = [
     "建成",
     "建设",
     "创建",
+    "创成",
+    "争创",
     "完成",
     "招聘",
+    "招录",
+    "补充",
     "培训",
     "新增",
     "增加",
+    "增设",
     "改造",
+    "更新",
     "维修",
     "配备",
+    "配置",
     "评选",
     "培养",
+    "培育",
     "打造",
     "建立",
     "组建",
     "举办",
     "开展",
     "开设",
+    "设置",
     "购置",
     "投入",
+    "投资",
     "安排",
     "实施",
     "落实",
     "资助",
-    "办",
-    "建",
+    "扶持",
+    "帮扶",
+    "选派",
+    "引进",
+    "开工",
+    "竣工",
+    "交付",
+    "启用",
+    "提供",
+    "拥有",
+    "申报",
+    "认定",
+    "确定",
     "撤并",
     "接收",
     "录用",
     "遴选",
-    "认定",
-    "确定",
+    "办",
+    "建",
 ];
 
 struct Piece {
@@ -397,6 +437,11 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
                 continue;
             }
             let nums = numbers(norm, p.start, p.end);
+            if !nums.is_empty() && starts(trim_start_spaces(text), "其中") && breakdown_of.is_none()
+            {
+                // `招聘教师120名,其中幼儿教师40名`: parts of the total just named.
+                breakdown_of = prev_indicator.clone();
+            }
             let mut made_any = false;
             let mut sub_start = p.start;
             let mut prev_end: Option<usize> = None;
@@ -581,7 +626,8 @@ fn target_at(
         Some('第' | '〔' | '[' | '［' | '+' | '.' | '-' | ':' | '号' | '/' | '*')
     ) || norm
         .get(num.end)
-        .is_some_and(|&c| matches!(c, '+' | '〕' | ']' | ':' | '*' | '/' | '.'))
+        .is_some_and(|&c| matches!(c, '+' | '〕' | ']' | ':' | '*' | '.'))
+        || (norm.get(num.end) == Some(&'/') && !units::is_per_population(norm, num.end))
     {
         return None;
     }
@@ -600,7 +646,13 @@ fn target_at(
         }
     }
     if units::is_time_or_age(&unit) {
-        return None;
+        // An age or a life expectancy with a cue is a target (`人均预期寿命达到80岁`); a bare age
+        // range (`0-6岁儿童`) is not.
+        let cued =
+            unit == "岁" && ends_with_any(before, &["达到", "达", "提高到", "提高至", "超过"]);
+        if !cued {
+            return None;
+        }
     }
     // Chinese numeral or year-sized counts that are really years: `2013年` handled by unit.
     let mut op = Comparison::Equal;
@@ -693,9 +745,7 @@ fn target_at(
     let stripped = strip_hedge(before);
     let ind_start = num.start - stripped.len();
     let hedge_text = hedge_of(before);
-    let per_unit = ["每个", "每所", "每校", "各"]
-        .iter()
-        .any(|w| find(stripped, w).is_some());
+    let per_unit = ["每", "各"].iter().any(|w| find(stripped, w).is_some());
     // Indicator.
     let indicator_norm: String;
     let mut span_end = after;
@@ -753,6 +803,7 @@ fn target_at(
         || op != Comparison::Equal
         || COUNT_VERBS.iter().any(|v| find(stripped, v).is_some())
         || carried_verb.is_some()
+        || breakdown_of.is_some()
         || hedge_text.is_some()
         || unit == "%";
     if !has_action {
@@ -898,15 +949,34 @@ fn strip_cue_tail(before: &[char]) -> &[char] {
 }
 
 fn strip_cue_display(s: &str) -> String {
-    s.trim().trim_end_matches(['的', '都', '均']).to_string()
+    let mut t = s.trim().trim_end_matches(['的', '都', '均']);
+    // `优良率提高5个百分点`: the verb of a relative change is not part of the indicator.
+    for w in RELATIVE_VERBS {
+        if let Some(x) = t.strip_suffix(w) {
+            if x.chars().count() >= 2 {
+                t = x;
+                break;
+            }
+        }
+    }
+    t.to_string()
 }
+
+/// Verbs of a relative change (`提高5个百分点`, `增长10%`).
+const RELATIVE_VERBS: [&str; 10] = [
+    "提高", "提升", "增长", "增加", "降低", "减少", "下降", "上升", "缩小", "缩短",
+];
 
 /// The count verb that opens `[s, e)` after any hedge, as printed.
 fn leading_verb(cleaned: &Cleaned, s: usize, e: usize) -> Option<String> {
     let text = &cleaned.norm[s..e];
     let rest = strip_hedge(text);
-    let v = COUNT_VERBS.iter().find(|v| starts(rest, v))?;
-    let at = s + (text.len() - rest.len());
+    // The verb opens the clause, perhaps after a manner word (`公开招聘`, `全面完成`).
+    let (k, v) = COUNT_VERBS
+        .iter()
+        .filter_map(|v| find(&rest[..rest.len().min(v.chars().count() + 3)], v).map(|k| (k, *v)))
+        .min_by_key(|&(k, v)| (k, std::cmp::Reverse(v.chars().count())))?;
+    let at = s + (text.len() - rest.len()) + k;
     Some(cleaned.slice(at, at + v.chars().count()))
 }
 
@@ -1176,6 +1246,33 @@ mod tests {
             (Some(100.0), "%", false)
         );
         assert!(targets("一、学习\n1、培训。开展全覆盖的学习培训,全覆盖推动落实。").is_empty());
+    }
+
+    #[test]
+    fn rates_per_population_life_expectancy_and_relative_changes_are_read() {
+        let t = one("一、妇幼\n1、保障安全。孕产妇死亡率控制在10/10万以下。");
+        assert_eq!(
+            (t.op, t.value, t.unit.as_str()),
+            (Comparison::AtMost, Some(10.0), "/10万")
+        );
+        let t = one("一、健康\n1、提升水平。人均预期寿命达到80.5岁。");
+        assert_eq!((t.value, t.unit.as_str()), (Some(80.5), "岁"));
+        let t = one("一、体质\n1、提升体质。学生体质健康优良率提高5个百分点。");
+        assert_eq!(
+            (t.op, t.indicator.as_str()),
+            (Comparison::MoreThan, "学生体质健康优良率")
+        );
+        let t = one("一、体育\n1、指导。每千人拥有社会体育指导员3名。");
+        assert!(t.per_unit);
+    }
+
+    #[test]
+    fn parts_after_qi_zhong_name_their_total() {
+        let t =
+            targets("一、队伍\n1、补充教师。公开招聘教师120名,其中幼儿教师40名、中小学教师80名。");
+        assert_eq!(t.len(), 3, "{t:?}");
+        assert_eq!(t[1].indicator, "公开招聘教师(幼儿教师)");
+        assert_eq!(t[2].value, Some(80.0));
     }
 
     #[test]

@@ -1,10 +1,26 @@
 //! Units after a number: measure words, areas, money, rates; with 万/亿 normalised.
 
+/// True when `/` at `i` opens a per-population unit (`10/10万`, `3/1000`).
+pub fn is_per_population(norm: &[char], i: usize) -> bool {
+    norm.get(i) == Some(&'/') && norm.get(i + 1).is_some_and(|c| c.is_ascii_digit())
+}
+
 /// Units, longest first so `万平方米` wins over `万`.
-const UNITS: [&str; 58] = [
+const UNITS: [&str; 69] = [
     "个百分点",
     "万平方米",
+    "平方公里",
     "平方米",
+    "项次",
+    "公顷",
+    "千瓦",
+    "台套",
+    "片",
+    "吨",
+    "所次",
+    "场次",
+    "班次",
+    "学分",
     "万元",
     "亿元",
     "万人次",
@@ -77,6 +93,18 @@ pub fn unit_after(
         j += 1;
     }
     let spaces = j - i;
+    // `10/10万`: a rate per population.
+    if is_per_population(norm, j) {
+        let mut k = j + 1;
+        while k < end && norm[k].is_ascii_digit() {
+            k += 1;
+        }
+        if k < end && matches!(norm[k], '万' | '千' | '百') {
+            k += 1;
+        }
+        let unit: String = norm[j..k].iter().collect();
+        return (unit, spaces + (k - j), None);
+    }
     for w in NOT_QUANTITY {
         if norm
             .get(j..)
