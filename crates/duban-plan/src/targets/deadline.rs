@@ -147,11 +147,11 @@ pub fn find(norm: &[char], s: usize, e: usize) -> Option<Deadline> {
 /// Fills in the year of a deadline that names only a month (`6月底前`, `年底前`) from the plan
 /// year, and its ISO date.
 pub fn complete(d: &mut Deadline, plan_year: Option<i32>) {
-    if d.year.is_none() {
-        if let (Some(y), Some(m)) = (plan_year, d.month) {
-            d.year = Some(y);
-            d.iso = Some(format!("{y}-{m:02}-{:02}", month_end(m)));
-        }
+    if d.year.is_none()
+        && let (Some(y), Some(m)) = (plan_year, d.month)
+    {
+        d.year = Some(y);
+        d.iso = Some(format!("{y}-{m:02}-{:02}", month_end(m)));
     }
 }
 

@@ -952,11 +952,11 @@ fn strip_cue_display(s: &str) -> String {
     let mut t = s.trim().trim_end_matches(['的', '都', '均']);
     // `优良率提高5个百分点`: the verb of a relative change is not part of the indicator.
     for w in RELATIVE_VERBS {
-        if let Some(x) = t.strip_suffix(w) {
-            if x.chars().count() >= 2 {
-                t = x;
-                break;
-            }
+        if let Some(x) = t.strip_suffix(w)
+            && x.chars().count() >= 2
+        {
+            t = x;
+            break;
         }
     }
     t.to_string()
