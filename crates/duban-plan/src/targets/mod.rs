@@ -969,6 +969,10 @@ const RELATIVE_VERBS: [&str; 10] = [
 
 /// The count verb that opens `[s, e)` after any hedge, as printed.
 fn leading_verb(cleaned: &Cleaned, s: usize, e: usize) -> Option<String> {
+    let e = e.min(cleaned.norm.len());
+    if s >= e {
+        return None;
+    }
     let text = &cleaned.norm[s..e];
     let rest = strip_hedge(text);
     // The verb opens the clause, perhaps after a manner word (`公开招聘`, `全面完成`).
@@ -986,7 +990,7 @@ fn shared_indicators(cleaned: &Cleaned, p: &Piece, t: &Target) -> (Vec<Target>, 
     if t.unit != "%" && t.unit != "％" {
         return (Vec::new(), None);
     }
-    let from = t.start.max(p.start);
+    let from = t.start.max(p.start).min(t.end);
     let text = &cleaned.norm[from..t.end];
     let Some(last_sep) = text.iter().rposition(|&c| c == '、') else {
         return (Vec::new(), None);
@@ -1273,6 +1277,15 @@ mod tests {
         assert_eq!(t.len(), 3, "{t:?}");
         assert_eq!(t[1].indicator, "公开招聘教师(幼儿教师)");
         assert_eq!(t[2].value, Some(80.0));
+    }
+
+    #[test]
+    fn fuzz_regression_a_count_after_an_earlier_count_in_a_table_cell_does_not_panic() {
+        // Found by the pipeline fuzz target: the sub-clause start passed the previous number's end.
+        let text = "序号 | 目标任务 | 配合单位 | 完成时限 |\n1 | 新增学位600个 | 基建科、计财科 | 2026-12-31 |\n";
+        let t = targets(text);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].value, Some(600.0));
     }
 
     #[test]
