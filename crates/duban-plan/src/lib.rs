@@ -17,6 +17,7 @@ pub mod drafts;
 pub mod error;
 pub mod eval;
 pub mod formats;
+pub mod keywords;
 pub mod outline;
 pub mod targets;
 

@@ -9,6 +9,7 @@ use duban_core::plan::{Draft, Node, NodeKind};
 use serde::Deserialize;
 
 use crate::clean::Cleaned;
+use crate::keywords::KeywordSet;
 use crate::outline::Outline;
 use crate::outline::markers::is_han;
 use crate::targets::Found;
@@ -26,17 +27,31 @@ pub struct UnitRule {
 }
 
 /// Keyword → unit rules, in priority order.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct UnitRules {
     /// The rules; earlier rules win ties.
     #[serde(rename = "rule", default)]
     pub rules: Vec<UnitRule>,
+    /// Every keyword of every rule, indexed once: `(rule, weight)` per keyword.
+    #[serde(skip)]
+    index: std::sync::OnceLock<(KeywordSet, Vec<(usize, usize)>)>,
 }
+
+impl PartialEq for UnitRules {
+    fn eq(&self, other: &Self) -> bool {
+        self.rules == other.rules
+    }
+}
+
+impl Eq for UnitRules {}
 
 impl Default for UnitRules {
     fn default() -> Self {
         // The embedded file is checked by a unit test, so this cannot fail in a release.
-        Self::from_toml(DEFAULT_RULES_TOML).unwrap_or(UnitRules { rules: Vec::new() })
+        Self::from_toml(DEFAULT_RULES_TOML).unwrap_or(UnitRules {
+            rules: Vec::new(),
+            index: std::sync::OnceLock::new(),
+        })
     }
 }
 
@@ -58,19 +73,30 @@ impl UnitRules {
 
     /// The unit whose keywords best match `norm_text` (simplified), if any keyword matches.
     pub fn suggest(&self, norm_text: &str) -> Option<&str> {
-        let mut best: Option<(usize, &str)> = None;
-        for r in &self.rules {
-            let score: usize = r
-                .keywords
-                .iter()
-                .filter(|w| !w.is_empty())
-                .map(|w| norm_text.matches(w.as_str()).count() * w.chars().count())
-                .sum();
+        let (set, owners) = self.index.get_or_init(|| {
+            let mut words = Vec::new();
+            let mut owners = Vec::new();
+            for (r, rule) in self.rules.iter().enumerate() {
+                for w in rule.keywords.iter().filter(|w| !w.is_empty()) {
+                    words.push(w.clone());
+                    owners.push((r, w.chars().count()));
+                }
+            }
+            (KeywordSet::new(&words), owners)
+        });
+        let text: Vec<char> = norm_text.chars().collect();
+        let mut scores = vec![0usize; self.rules.len()];
+        set.for_each_match(&text, |_, k, _| {
+            let (r, weight) = owners[k];
+            scores[r] += weight;
+        });
+        let mut best: Option<(usize, usize)> = None;
+        for (r, &score) in scores.iter().enumerate() {
             if score > 0 && best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, r.unit.as_str()));
+                best = Some((score, r));
             }
         }
-        best.map(|(_, u)| u)
+        best.map(|(_, r)| self.rules[r].unit.as_str())
     }
 }
 
@@ -135,8 +161,10 @@ pub fn make(cleaned: &Cleaned, outline: &Outline, found: &Found, rules: &UnitRul
     out
 }
 
-fn is_action(norm: &str) -> bool {
-    ACTION_WORDS.iter().any(|w| norm.contains(w))
+fn is_action(norm: &[char]) -> bool {
+    static SET: std::sync::OnceLock<KeywordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| KeywordSet::new(&ACTION_WORDS))
+        .any_in(norm)
 }
 
 /// Sentence ranges of `[from, to)`, split at `。！？；` (and `|` cells for table rows).
@@ -211,13 +239,16 @@ fn drafts_of_node(
             _ => merged.push(g),
         }
     }
-    let has_target = |a: usize, b: usize| found.targets.iter().any(|t| t.start >= a && t.end <= b);
+    let has_target = |a: usize, b: usize| {
+        found.overlapping(a, b).any(|k| {
+            let t = &found.targets[k];
+            t.start >= a && t.end <= b
+        })
+    };
     // A heading's introduction is usually framing for its children; only its targets make tasks.
     let actionable: Vec<(usize, usize)> = merged
         .into_iter()
-        .filter(|&(a, b)| {
-            has_target(a, b) || (!has_children && is_action(&cleaned.norm_slice(a, b)))
-        })
+        .filter(|&(a, b)| has_target(a, b) || (!has_children && is_action(&cleaned.norm[a..b])))
         .collect();
     if actionable.is_empty() {
         // A bare heading without children (a table of contents entry) is one task.
@@ -233,13 +264,11 @@ fn drafts_of_node(
         }
         return;
     }
+    let node_first = out.len();
     for (k, g) in actionable.iter().enumerate() {
         let d = draft(cleaned, n, *g, found, rules, k == 0);
         // Pages that print a sentence twice should not give two tasks.
-        if !out
-            .iter()
-            .any(|o: &Draft| o.path == d.path && o.text == d.text)
-        {
+        if !out[node_first..].iter().any(|o: &Draft| o.text == d.text) {
             out.push(d);
         }
     }
@@ -273,13 +302,7 @@ fn draft(
     } else {
         head_of(&text)
     };
-    let targets: Vec<usize> = found
-        .targets
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.start < b && t.end > a)
-        .map(|(k, _)| k)
-        .collect();
+    let targets: Vec<usize> = found.overlapping(a, b).collect();
     let norm = format!(
         "{} {}",
         cleaned.norm_slice(n.start, n.title_end.max(n.start)),

@@ -11,16 +11,31 @@ mod units;
 use duban_core::plan::{Comparison, Node, Normalized, Target};
 
 use crate::clean::Cleaned;
+use crate::keywords::KeywordSet;
 use crate::outline::Outline;
 use crate::outline::markers::is_han;
 
 /// Targets found, in cleaned coordinates, with warnings for a person.
 #[derive(Debug, Clone, Default)]
 pub struct Found {
-    /// Targets in document order; offsets are cleaned char indexes.
+    /// Targets in document order (sorted by start); offsets are cleaned char indexes.
     pub targets: Vec<Target>,
     /// Warnings (masked values…), in Chinese.
     pub warnings: Vec<String>,
+    /// The longest target span, so overlap queries can start from a binary search.
+    max_len: usize,
+}
+
+impl Found {
+    /// Indexes of the targets whose span overlaps `[a, b)`.
+    pub fn overlapping(&self, a: usize, b: usize) -> impl Iterator<Item = usize> + '_ {
+        let lo = self
+            .targets
+            .partition_point(|t| t.start + self.max_len <= a);
+        (lo..self.targets.len())
+            .take_while(move |&k| self.targets[k].start < b)
+            .filter(move |&k| self.targets[k].end > a)
+    }
 }
 
 /// Headings under which numbers report results already achieved, not goals.
@@ -86,21 +101,23 @@ pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
         }
     }
     // A block the source page printed twice yields its targets twice: keep the first.
-    let mut seen: Vec<(Vec<String>, String, String, Option<u64>)> = Vec::new();
+    let mut seen: std::collections::HashSet<(Vec<String>, String, String, Option<u64>)> =
+        std::collections::HashSet::new();
     found.targets.retain(|t| {
-        let key = (
+        seen.insert((
             t.path.clone(),
             t.text.clone(),
             t.indicator.clone(),
             t.value.map(f64::to_bits),
-        );
-        if seen.contains(&key) {
-            false
-        } else {
-            seen.push(key);
-            true
-        }
+        ))
     });
+    found.targets.sort_by_key(|t| t.start);
+    found.max_len = found
+        .targets
+        .iter()
+        .map(|t| t.end - t.start)
+        .max()
+        .unwrap_or(0);
     found
 }
 
@@ -168,6 +185,16 @@ const ACHIEVED: [&str; 10] = [
 const HEDGES: [&str; 9] = [
     "力争", "确保", "争取", "努力", "拟", "计划", "预计", "促使", "力求",
 ];
+
+fn achieved_words() -> &'static KeywordSet {
+    static SET: std::sync::OnceLock<KeywordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| KeywordSet::new(&ACHIEVED))
+}
+
+fn count_verbs() -> &'static KeywordSet {
+    static SET: std::sync::OnceLock<KeywordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| KeywordSet::new(COUNT_VERBS))
+}
 
 /// Verbs that turn a following count into a planned quantity.
 const COUNT_VERBS: &[&str] = &[
@@ -241,22 +268,31 @@ struct Piece {
     end: usize,
 }
 
-fn find(hay: &[char], needle: &str) -> Option<usize> {
-    let n: Vec<char> = needle.chars().collect();
-    if n.is_empty() || hay.len() < n.len() {
-        return None;
+/// True when `needle` occurs in `hay` at `i`. Compares char by char without allocating: these
+/// helpers run for every clause and cue word of a document.
+fn matches_at(hay: &[char], i: usize, needle: &str) -> bool {
+    let mut k = i;
+    for c in needle.chars() {
+        if hay.get(k) != Some(&c) {
+            return false;
+        }
+        k += 1;
     }
-    (0..=hay.len() - n.len()).find(|&i| hay[i..i + n.len()] == n[..])
+    true
+}
+
+fn find(hay: &[char], needle: &str) -> Option<usize> {
+    let first = needle.chars().next()?;
+    (0..hay.len()).find(|&i| hay[i] == first && matches_at(hay, i, needle))
 }
 
 fn starts(hay: &[char], needle: &str) -> bool {
-    let mut it = hay.iter();
-    needle.chars().all(|c| it.next() == Some(&c))
+    matches_at(hay, 0, needle)
 }
 
 fn ends(hay: &[char], needle: &str) -> bool {
-    let n: Vec<char> = needle.chars().collect();
-    hay.len() >= n.len() && hay[hay.len() - n.len()..] == n[..]
+    let n = needle.chars().count();
+    hay.len() >= n && matches_at(hay, hay.len() - n, needle)
 }
 
 /// True when `i` sits inside a short quotation (a slogan) or a 《title》.
@@ -432,7 +468,7 @@ fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, 
         let mut prev_indicator: Option<String> = None;
         for p in &pieces {
             let text = &norm[p.start..p.end];
-            if ACHIEVED.iter().any(|w| find(text, w).is_some()) {
+            if achieved_words().any_in(text) {
                 carried_verb = None;
                 continue;
             }
@@ -787,7 +823,7 @@ fn target_at(
     }
     let mut indicator = indicator_norm;
     if ind_chars.iter().filter(|&&c| is_han(c)).count() >= 2
-        && !COUNT_VERBS.iter().any(|v| find(stripped, v).is_some())
+        && !count_verbs().any_in(stripped)
         && unit != "%"
         && cue_at.is_none()
         && carried_verb.is_some()
@@ -801,7 +837,7 @@ fn target_at(
     // A count needs an action or a cue; a bare noun + count is a fact, not a goal.
     let has_action = cue_at.is_some()
         || op != Comparison::Equal
-        || COUNT_VERBS.iter().any(|v| find(stripped, v).is_some())
+        || count_verbs().any_in(stripped)
         || carried_verb.is_some()
         || breakdown_of.is_some()
         || hedge_text.is_some()
@@ -883,14 +919,12 @@ fn ends_with_any(s: &[char], ws: &[&str]) -> bool {
 
 /// Position of `w` in `s` when it ends within `near` chars of the end.
 fn rfind_near(s: &[char], w: &str, near: usize) -> Option<usize> {
-    let n: Vec<char> = w.chars().collect();
-    if s.len() < n.len() {
+    let n = w.chars().count();
+    if s.len() < n || n == 0 {
         return None;
     }
-    let lo = s.len().saturating_sub(near + n.len());
-    (lo..=s.len() - n.len())
-        .rev()
-        .find(|&i| s[i..i + n.len()] == n[..])
+    let lo = s.len().saturating_sub(near + n);
+    (lo..=s.len() - n).rev().find(|&i| matches_at(s, i, w))
 }
 
 const CUE_TAILS: [&str; 34] = [
@@ -976,12 +1010,10 @@ fn leading_verb(cleaned: &Cleaned, s: usize, e: usize) -> Option<String> {
     let text = &cleaned.norm[s..e];
     let rest = strip_hedge(text);
     // The verb opens the clause, perhaps after a manner word (`公开招聘`, `全面完成`).
-    let (k, v) = COUNT_VERBS
-        .iter()
-        .filter_map(|v| find(&rest[..rest.len().min(v.chars().count() + 3)], v).map(|k| (k, *v)))
-        .min_by_key(|&(k, v)| (k, std::cmp::Reverse(v.chars().count())))?;
+    let verbs = count_verbs();
+    let (k, len) = (0..rest.len().min(3)).find_map(|k| verbs.at(rest, k).map(|(_, n)| (k, n)))?;
     let at = s + (text.len() - rest.len()) + k;
-    Some(cleaned.slice(at, at + v.chars().count()))
+    Some(cleaned.slice(at, at + len))
 }
 
 /// `A、B、C…率…N%`: the listed indicators share the value. Returns the targets for the names
