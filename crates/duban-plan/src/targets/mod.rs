@@ -271,14 +271,7 @@ struct Piece {
 /// True when `needle` occurs in `hay` at `i`. Compares char by char without allocating: these
 /// helpers run for every clause and cue word of a document.
 fn matches_at(hay: &[char], i: usize, needle: &str) -> bool {
-    let mut k = i;
-    for c in needle.chars() {
-        if hay.get(k) != Some(&c) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..).zip(needle.chars()).all(|(k, c)| hay.get(k) == Some(&c))
 }
 
 fn find(hay: &[char], needle: &str) -> Option<usize> {
