@@ -92,6 +92,16 @@ impl Lines {
                 soft[k] = true;
                 continue;
             }
+            // A number cut from the words before it (`…入园率达到\n95%以上`): the next line opens
+            // with digits that are no list marker.
+            if !is_terminator(last)
+                && first.is_ascii_digit()
+                && widths[k] >= 12.0
+                && super::markers::candidate_at(next, 0).is_none()
+            {
+                soft[k] = true;
+                continue;
+            }
             if hard_wrapped
                 && !is_terminator(last)
                 && widths[k] >= wrap * 0.85
@@ -106,6 +116,16 @@ impl Lines {
             soft,
             line_of,
         }
+    }
+
+    /// Positions of the soft line breaks, ascending.
+    pub fn soft_break_positions(&self) -> Vec<usize> {
+        self.spans
+            .iter()
+            .zip(&self.soft)
+            .filter(|(_, soft)| **soft)
+            .map(|((_, e), _)| *e)
+            .collect()
     }
 
     /// The physical line holding char `i`.

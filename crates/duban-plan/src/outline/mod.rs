@@ -25,6 +25,8 @@ pub struct Outline {
     pub nodes: Vec<Node>,
     /// Task cells of table rows: `(row start, cell start, cell end)`, cleaned indexes.
     pub task_cells: Vec<(usize, usize, usize)>,
+    /// Cleaned indexes of line breaks that only wrap text (PDF copies), sorted.
+    pub soft_breaks: Vec<usize>,
 }
 
 /// Parses the outline.
@@ -35,11 +37,13 @@ pub fn parse(cleaned: &Cleaned) -> Outline {
     let nodes = tree::build(cleaned, &lines, &tables);
     let plan_year = head::plan_year(cleaned, &title, title_range, nodes.first().map(|n| n.start));
     let task_cells = tables.iter().flat_map(table::Table::task_cells).collect();
+    let soft_breaks = lines.soft_break_positions();
     Outline {
         title,
         plan_year,
         nodes,
         task_cells,
+        soft_breaks,
     }
 }
 

@@ -93,7 +93,7 @@ pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
     let reviews = review_spans(&cleaned.norm);
     regions.retain(|(_, s, _)| !reviews.iter().any(|&(a, b)| (a..b).contains(s)));
     for (path, start, end) in regions {
-        extract_region(cleaned, &path, start, end, &mut found);
+        extract_region(cleaned, &outline.soft_breaks, &path, start, end, &mut found);
     }
     for t in &mut found.targets {
         if let Some(d) = t.deadline.as_mut() {
@@ -271,7 +271,9 @@ struct Piece {
 /// True when `needle` occurs in `hay` at `i`. Compares char by char without allocating: these
 /// helpers run for every clause and cue word of a document.
 fn matches_at(hay: &[char], i: usize, needle: &str) -> bool {
-    (i..).zip(needle.chars()).all(|(k, c)| hay.get(k) == Some(&c))
+    (i..)
+        .zip(needle.chars())
+        .all(|(k, c)| hay.get(k) == Some(&c))
 }
 
 fn find(hay: &[char], needle: &str) -> Option<usize> {
@@ -316,11 +318,12 @@ fn quoted(norm: &[char], from: usize, i: usize) -> bool {
 }
 
 /// Splits a region into sentences, each into comma clauses.
-fn sentences(norm: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
+fn sentences(norm: &[char], soft: &[usize], start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut s = start;
     for i in start..end {
-        if matches!(norm[i], '。' | '；' | ';' | '!' | '！' | '?' | '？' | '\n') {
+        let hard_break = norm[i] == '\n' && soft.binary_search(&i).is_err();
+        if hard_break || matches!(norm[i], '。' | '；' | ';' | '!' | '！' | '?' | '？' | '|') {
             if i > s {
                 out.push((s, i));
             }
@@ -443,12 +446,19 @@ fn is_rate_word(ind: &[char]) -> bool {
         .any(|w| ends(ind, w))
 }
 
-fn extract_region(cleaned: &Cleaned, path: &[String], start: usize, end: usize, found: &mut Found) {
+fn extract_region(
+    cleaned: &Cleaned,
+    soft: &[usize],
+    path: &[String],
+    start: usize,
+    end: usize,
+    found: &mut Found,
+) {
     let norm = &cleaned.norm;
     let end = end.min(norm.len());
     // A line that opens with `2007年,` sets the deadline of every target on it.
     let mut line_year: Option<(i32, usize)> = None;
-    for (ss, se) in sentences(norm, start, end) {
+    for (ss, se) in sentences(norm, soft, start, end) {
         if let Some((y, e)) = deadline::line_leading_year(norm, ss, se) {
             line_year = Some((y, e));
         } else if ss > 0 && norm[ss - 1] == '\n' {
@@ -1311,6 +1321,26 @@ mod tests {
         let t = targets(text);
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].value, Some(600.0));
+    }
+
+    #[test]
+    fn targets_in_table_cells_do_not_take_the_cell_separator() {
+        let t = one("序号 | 工作任务 | 牵头单位 |\n1 | 新建幼儿园3所。 | 基建科 |\n");
+        assert_eq!(
+            (t.text.as_str(), t.indicator.as_str()),
+            ("新建幼儿园3所", "新建幼儿园")
+        );
+    }
+
+    #[test]
+    fn a_target_wrapped_across_lines_of_a_pdf_copy_is_still_read() {
+        let text = "一、发展目标\n1.普及学前教育。扩大普惠资源,完善保障机制,加强教师队伍建设,全县学前三年毛入园率达到\n95%以上,普惠性幼儿园覆盖率达到85%以上,公办园在园幼儿占比达到\n50%以上。积极推进集团化办园,提高保教质量。\n2.均衡发展。";
+        let t = targets(text);
+        assert_eq!(
+            t.iter().map(|t| t.value).collect::<Vec<_>>(),
+            [Some(95.0), Some(85.0), Some(50.0)],
+            "{t:?}"
+        );
     }
 
     #[test]
