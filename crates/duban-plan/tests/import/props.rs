@@ -218,3 +218,69 @@ proptest! {
         prop_assert_eq!(c.pinyin_removed + c.annotations_removed, 0);
     }
 }
+
+/// Pieces of a plan: markers of every family, target phrasings, pinyin, full-width forms, table
+/// cells, line breaks. Put together at random they make documents of every shape.
+fn plan_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("一、".to_string()),
+        Just("（二）".to_string()),
+        Just("(三)".to_string()),
+        Just("1、".to_string()),
+        Just("２．".to_string()),
+        Just("(1)".to_string()),
+        Just("①".to_string()),
+        Just("一是".to_string()),
+        Just("——".to_string()),
+        Just("\n".to_string()),
+        Just("。".to_string()),
+        Just("，".to_string()),
+        Just(" | ".to_string()),
+        Just("序号 | 工作任务 | 牵头单位 | 完成时限 |\n".to_string()),
+        Just("區(qū)".to_string()),
+        Just("達(dá)到".to_string()),
+        Just("入园率达到".to_string()),
+        Just("以上".to_string()),
+        Just("新建幼儿园".to_string()),
+        Just("所".to_string()),
+        Just("其中".to_string()),
+        Just("到2025年".to_string()),
+        Just("6月底前".to_string()),
+        Just("（责任科室：人事科）".to_string()),
+        Just("全覆盖".to_string()),
+        "[0-9]{1,4}(\\.[0-9])?%?".prop_map(|s| s),
+        "[一-龥]{1,8}".prop_map(|s| s),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever the document, every offset lies inside the original, and the original text at a
+    /// target's span, cleaned, is the target's text.
+    #[test]
+    fn pipeline_spans_point_into_the_original(pieces in prop::collection::vec(plan_piece(), 0..60)) {
+        let doc: String = pieces.concat();
+        let chars: Vec<char> = doc.chars().collect();
+        let source = duban_core::plan::SourceInfo {
+            file: "p.txt".into(),
+            format: duban_core::plan::SourceFormat::Txt,
+            encoding: "UTF-8".into(),
+            script: duban_core::plan::Script::Simplified,
+        };
+        let plan = duban_plan::import_text(&doc, source, &duban_plan::ImportOptions::default());
+        for n in plan.walk_nodes() {
+            prop_assert!(n.start <= n.title_end && n.title_end <= n.end && n.end <= chars.len(), "{n:?}");
+        }
+        for t in &plan.targets {
+            prop_assert!(t.start <= t.end && t.end <= chars.len(), "{t:?}");
+            let span: String = chars[t.start..t.end].iter().collect();
+            let cleaned: String = clean(&span).text.iter().collect();
+            prop_assert_eq!(cleaned, t.text.clone());
+        }
+        for d in &plan.drafts {
+            prop_assert!(d.start <= d.end && d.end <= chars.len(), "{d:?}");
+            prop_assert!(d.targets.iter().all(|&k| k < plan.targets.len()));
+        }
+    }
+}
