@@ -394,28 +394,15 @@ fn numbers(norm: &[char], start: usize, end: usize) -> Vec<Num> {
             && (i == 0 || !(norm[i - 1].is_ascii_digit() || norm[i - 1] == '.'))
             && let Some((v, j)) = parse_number(norm, i, end)
         {
-            // A percentage range `90%-95%`: the first sign is dropped, the unit follows.
-            if j + 2 < end
-                && norm[j] == '%'
-                && matches!(norm[j + 1], '-' | '—' | '~' | '至' | '–')
-                && let Some((v2, k)) = parse_number(norm, j + 2, end)
+            // A range `3-5`, `3—5`, `3至5`, `3~5`, or `90%-95%` (the first sign dropped, the unit
+            // follows the second number).
+            let percent = norm.get(j) == Some(&'%');
+            let sep = if percent { j + 1 } else { j };
+            if sep + 1 < end
+                && matches!(norm[sep], '-' | '—' | '~' | '至' | '–')
+                && let Some((v2, k)) = parse_number(norm, sep + 1, end)
                 && v2 > v
-                && norm.get(k) == Some(&'%')
-            {
-                out.push(Num {
-                    start: i,
-                    end: k,
-                    value: v,
-                    value_max: Some(v2),
-                });
-                i = k;
-                continue;
-            }
-            // A range `3-5`, `3—5`, `3至5`, `3~5`.
-            if j + 1 < end
-                && matches!(norm[j], '-' | '—' | '~' | '至' | '–')
-                && let Some((v2, k)) = parse_number(norm, j + 1, end)
-                && v2 > v
+                && (!percent || norm.get(k) == Some(&'%'))
             {
                 out.push(Num {
                     start: i,
