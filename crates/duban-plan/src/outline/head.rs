@@ -43,7 +43,12 @@ const STAGE_LABELS: [&str; 7] = [
 /// 80 chars, plus a bracket group right after it (`(试行)`, `(2021-2025年)`) unless that group is
 /// a drafting-stage label.
 fn title_end(line: &[char]) -> Option<usize> {
-    let head = &line[..line.len().min(80)];
+    // The title ends before the first sentence punctuation of its line.
+    let stop = line
+        .iter()
+        .position(|&c| matches!(c, '，' | ',' | '。' | ':' | '：'))
+        .unwrap_or(line.len());
+    let head = &line[..line.len().min(80).min(stop)];
     let mut end = None;
     for w in PLAN_WORDS {
         let wc: Vec<char> = w.chars().collect();
@@ -102,6 +107,10 @@ pub fn find_title(cleaned: &Cleaned, lines: &Lines) -> (String, Option<(usize, u
             }
             continue;
         }
+        // A line opening with 《 cites plans (`《2016年…总结》和《2017年…要点》已经…`).
+        if line[0] == '《' {
+            continue;
+        }
         let Some(te) = title_end(line) else { continue };
         let title = &line[..te];
         if title
@@ -111,13 +120,27 @@ pub fn find_title(cleaned: &Cleaned, lines: &Lines) -> (String, Option<(usize, u
         {
             continue;
         }
-        found = Some((s, s + te));
+        // A document-sharing site numbers its page chunks (`1、教育体育局…工作方案`): a digit
+        // marker in front of a title line is that counter, not part of the title.
+        let skip = match super::markers::candidate_at(line, 0) {
+            Some(c) if c.style == super::markers::Style::Digit && c.end < te => c.end,
+            _ => 0,
+        };
+        found = Some((s + skip, s + te));
         break;
     }
     match found.or(notice) {
-        Some((s, e)) => {
+        Some((mut s, e)) => {
+            // `2016\n年教育局工作要点`: the year cut off onto the line before belongs to the title.
+            let k = lines.line_index(s);
+            if k > 0 && lines.soft[k - 1] {
+                s = lines.spans[k - 1].0;
+            }
             let text: String = cleaned
                 .slice(s, e)
+                .split('\n')
+                .map(str::trim)
+                .collect::<String>()
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
@@ -141,8 +164,9 @@ fn years(norm: &[char]) -> Vec<(i32, usize, usize)> {
                 .collect::<String>()
                 .parse()
                 .unwrap_or(0);
+            // `2022 年` (PDF spacing) and `2016\n年` (a hard break) are still years.
             let mut j = i + 4;
-            while norm.get(j) == Some(&' ') {
+            while matches!(norm.get(j), Some(' ' | '\n' | '\r')) {
                 j += 1;
             }
             if (1990..=2099).contains(&y) && norm.get(j) == Some(&'年') {
@@ -209,25 +233,17 @@ pub fn plan_year(
         let _ = after;
     }
     // The document's own number comes before any outline marker: 〔2005〕 in `杭政函〔2005〕39号`.
-    let from = title_range.map_or(0, |(s, _)| s.saturating_sub(200));
-    let limit = first_section
-        .unwrap_or(norm.len())
-        .min(from + 600)
-        .min(norm.len());
-    let window: Vec<char> = norm[from.min(limit)..limit].to_vec();
-    for k in 0..window.len().saturating_sub(5) {
-        if matches!(window[k], '〔' | '[' | '(' | '［')
-            && window[k + 1..k + 5].iter().all(|c| c.is_ascii_digit())
-            && matches!(window[k + 5], '〕' | ']' | ')' | '］')
-        {
-            let y: i32 = window[k + 1..k + 5]
-                .iter()
-                .collect::<String>()
-                .parse()
-                .unwrap_or(0);
-            if (1990..=2099).contains(&y) {
-                return Some(y);
-            }
+    // A number in the first lines of the page is the issuing number; otherwise take the first one
+    // near the title (later ones cite other documents).
+    let limit = first_section.unwrap_or(norm.len()).min(norm.len());
+    let head_end = limit.min(300);
+    let near_title = title_range.map_or(0, |(s, _)| s.saturating_sub(200));
+    for (from, to) in [
+        (0, head_end),
+        (near_title.min(limit), limit.min(near_title + 600)),
+    ] {
+        if let Some(y) = doc_number_year(&norm[from..to.max(from)]) {
+            return Some(y);
         }
     }
     let mut counts: Vec<(i32, usize)> = Vec::new();
@@ -255,4 +271,19 @@ pub fn plan_year(
         }
     }
     counts.iter().max_by_key(|(y, n)| (*n, -y)).map(|(y, _)| *y)
+}
+
+/// The year of the first document number (`〔2005〕`, `[2005]`) in `text`.
+fn doc_number_year(text: &[char]) -> Option<i32> {
+    (0..text.len().saturating_sub(5)).find_map(|k| {
+        let framed = matches!(text[k], '〔' | '[' | '(' | '［')
+            && text[k + 1..k + 5].iter().all(|c| c.is_ascii_digit())
+            && matches!(text[k + 5], '〕' | ']' | ')' | '］');
+        let y: i32 = text[k + 1..k + 5]
+            .iter()
+            .collect::<String>()
+            .parse()
+            .unwrap_or(0);
+        (framed && (1990..=2099).contains(&y)).then_some(y)
+    })
 }

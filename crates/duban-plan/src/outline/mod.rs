@@ -34,7 +34,9 @@ pub fn parse(cleaned: &Cleaned) -> Outline {
     let lines = lines::Lines::new(&cleaned.norm);
     let tables = table::find_tables(cleaned, &lines);
     let (title, title_range) = head::find_title(cleaned, &lines);
-    let nodes = tree::build(cleaned, &lines, &tables);
+    // A counter in front of the title line (see `head::find_title`) opens no node.
+    let skip_before = title_range.map(|(s, _)| s);
+    let nodes = tree::build(cleaned, &lines, &tables, skip_before);
     let plan_year = head::plan_year(cleaned, &title, title_range, nodes.first().map(|n| n.start));
     let task_cells = tables.iter().flat_map(table::Table::task_cells).collect();
     let soft_breaks = lines.soft_break_positions();

@@ -93,7 +93,12 @@ fn runs_on_heading(norm: &[char], lines: &Lines, open: &Candidate, at: usize) ->
 }
 
 /// Builds the tree.
-pub fn build(cleaned: &Cleaned, lines: &Lines, tables: &[Table]) -> Vec<Node> {
+pub fn build(
+    cleaned: &Cleaned,
+    lines: &Lines,
+    tables: &[Table],
+    title_start: Option<usize>,
+) -> Vec<Node> {
     let norm = &cleaned.norm;
     let mut accepted: Vec<Accepted> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -122,6 +127,11 @@ pub fn build(cleaned: &Cleaned, lines: &Lines, tables: &[Table]) -> Vec<Node> {
             && let Some(f) = stack.iter().rev().find(|f| f.style == Style::Dash)
         {
             cand.ordinal = f.ordinal + 1;
+        }
+        // The page-chunk counter in front of the title line.
+        if title_start.is_some_and(|t| cand.end == t && cand.style == Style::Digit) {
+            i = cand.end;
+            continue;
         }
         let pos = position(norm, lines, &cand);
         let decision = match pos {
@@ -591,6 +601,12 @@ mod tests {
     fn false_markers_do_not_open_nodes() {
         let t = "一、工作安排\n1、做好审批。争取3、4月份完成。\n2007年,全市入园率达到96%。\n3-6岁儿童指南。\n2、加快建设。";
         assert_eq!(paths(t), ["一、", "一、1、", "一、2、"]);
+    }
+
+    #[test]
+    fn a_page_chunk_counter_before_the_title_is_neither_title_nor_node() {
+        let t = "1、教育局2023年工作方案 围绕重点,完成以下工作: 一、抓好校舍安全 1落实扫尾工作。 2落实改造方案。争取3、4月份做好项\n2、目的审批。 3、积极争取资金。";
+        assert_eq!(paths(t), ["一、", "一、1", "一、2", "一、3、"]);
     }
 
     #[test]
