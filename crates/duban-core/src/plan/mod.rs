@@ -211,7 +211,8 @@ pub struct Target {
     pub unit: String,
     /// False when the unit is implied (a rate printed without `%`).
     pub unit_in_text: bool,
-    /// The value in a canonical unit when the unit carries a magnitude (万, 亿).
+    /// The value in a canonical unit: 万/亿 multiplied out (`1.9万平方米` → 19000 平方米), other
+    /// units as they are; `None` when the value is masked.
     pub normalized: Option<Normalized>,
     /// When the target is due.
     pub deadline: Option<Deadline>,

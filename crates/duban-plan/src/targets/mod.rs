@@ -99,6 +99,13 @@ pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
         if let Some(d) = t.deadline.as_mut() {
             deadline::complete(d, outline.plan_year);
         }
+        // Every value has a canonical form; units without a magnitude are already canonical.
+        if t.normalized.is_none() {
+            t.normalized = t.value.map(|value| Normalized {
+                value,
+                unit: t.unit.clone(),
+            });
+        }
     }
     // A block the source page printed twice yields its targets twice: keep the first.
     let mut seen: std::collections::HashSet<(Vec<String>, String, String, Option<u64>)> =
@@ -807,6 +814,15 @@ fn target_at(
         {
             span_end = p.end;
             indicator_norm = format!("{}{}", carried_verb.clone().unwrap_or_default(), rest);
+        } else if unit == "%"
+            && num.value_max.is_none()
+            && ["完成", "达标", "覆盖", "实现", "落实", "到位", "合格"]
+                .iter()
+                .any(|w| starts(&norm[after..p.end], w))
+        {
+            // `确保100%完成…任务`: the share comes before its verb.
+            span_end = p.end;
+            indicator_norm = format!("{rest}(比例)");
         } else {
             return None;
         }
@@ -1328,6 +1344,16 @@ mod tests {
             [Some(95.0), Some(85.0), Some(50.0)],
             "{t:?}"
         );
+    }
+
+    #[test]
+    fn a_share_written_before_its_verb_is_a_target() {
+        let t = one("一、建设\n1、推进工程。确保100%完成年度校舍改造任务。");
+        assert_eq!(
+            (t.value, t.unit.as_str(), t.op),
+            (Some(100.0), "%", Comparison::Equal)
+        );
+        assert_eq!(t.indicator, "完成年度校舍改造任务(比例)");
     }
 
     #[test]
