@@ -73,7 +73,19 @@ impl UnitRules {
 
     /// The unit whose keywords best match `norm_text` (simplified), if any keyword matches.
     pub fn suggest(&self, norm_text: &str) -> Option<&str> {
-        let (set, owners) = self.index.get_or_init(|| {
+        let (set, owners) = self.index();
+        let text: Vec<char> = norm_text.chars().collect();
+        self.best(&[&text], set, owners)
+    }
+
+    /// Like [`UnitRules::suggest`], over several pieces of already normalised text.
+    pub fn suggest_in(&self, parts: &[&[char]]) -> Option<&str> {
+        let (set, owners) = self.index();
+        self.best(parts, set, owners)
+    }
+
+    fn index(&self) -> &(KeywordSet, Vec<(usize, usize)>) {
+        self.index.get_or_init(|| {
             let mut words = Vec::new();
             let mut owners = Vec::new();
             for (r, rule) in self.rules.iter().enumerate() {
@@ -83,13 +95,17 @@ impl UnitRules {
                 }
             }
             (KeywordSet::new(&words), owners)
-        });
-        let text: Vec<char> = norm_text.chars().collect();
+        })
+    }
+
+    fn best(&self, parts: &[&[char]], set: &KeywordSet, owners: &[(usize, usize)]) -> Option<&str> {
         let mut scores = vec![0usize; self.rules.len()];
-        set.for_each_match(&text, |_, k, _| {
-            let (r, weight) = owners[k];
-            scores[r] += weight;
-        });
+        for text in parts {
+            set.for_each_match(text, |_, k, _| {
+                let (r, weight) = owners[k];
+                scores[r] += weight;
+            });
+        }
         let mut best: Option<(usize, usize)> = None;
         for (r, &score) in scores.iter().enumerate() {
             if score > 0 && best.is_none_or(|(b, _)| score > b) {
@@ -303,11 +319,6 @@ fn draft(
         head_of(&text)
     };
     let targets: Vec<usize> = found.overlapping(a, b).collect();
-    let norm = format!(
-        "{} {}",
-        cleaned.norm_slice(n.start, n.title_end.max(n.start)),
-        cleaned.norm_slice(a, b)
-    );
     let due = n.due.clone().or_else(|| {
         targets
             .iter()
@@ -321,7 +332,9 @@ fn draft(
         text,
         start: a,
         end: b,
-        suggested_unit: rules.suggest(&norm).map(str::to_string),
+        suggested_unit: rules
+            .suggest_in(&[&cleaned.norm[n.start..n.title_end.max(n.start)], &cleaned.norm[a..b]])
+            .map(str::to_string),
         targets,
         lead_unit: n.lead_unit.clone(),
         co_units: n.co_units.clone(),

@@ -66,34 +66,38 @@ pub fn deadline_in(
 /// Extracts targets from every node of the outline (or the whole text when it has none).
 pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
     let mut found = Found::default();
-    let mut regions: Vec<(Vec<String>, usize, usize)> = Vec::new();
-    fn walk(nodes: &[Node], review: bool, out: &mut Vec<(Vec<String>, usize, usize)>) {
-        for (k, n) in nodes.iter().enumerate() {
-            let is_review = review || REVIEW_HEADINGS.iter().any(|h| n.title.contains(h));
+    fn walk<'a>(
+        cleaned: &Cleaned,
+        nodes: &'a [Node],
+        review: bool,
+        out: &mut Vec<(&'a [String], usize, usize)>,
+    ) {
+        for n in nodes {
+            // Titles are compared in the normalised script.
+            let title = &cleaned.norm[n.start.min(n.title_end)..n.title_end.min(cleaned.norm.len())];
+            let is_review = review || review_headings().any_in(title);
             let own_end = n
                 .children
                 .first()
                 .map_or(n.end, |c| c.start.min(n.end))
                 .max(n.start);
-            let _ = k;
             if !is_review {
                 let body = (n.start + n.marker.chars().count()).min(own_end);
-                out.push((n.path.clone(), body, own_end));
+                out.push((&n.path, body, own_end));
             }
-            walk(&n.children, is_review, out);
+            walk(cleaned, &n.children, is_review, out);
         }
     }
-    // Titles are compared in the normalised script.
-    let normalised = normalise_titles(cleaned, &outline.nodes);
-    if normalised.is_empty() {
-        regions.push((Vec::new(), 0, cleaned.norm.len()));
+    let mut regions: Vec<(&[String], usize, usize)> = Vec::new();
+    if outline.nodes.is_empty() {
+        regions.push((&[], 0, cleaned.norm.len()));
     } else {
-        walk(&normalised, false, &mut regions);
+        walk(cleaned, &outline.nodes, false, &mut regions);
     }
     let reviews = review_spans(&cleaned.norm);
     regions.retain(|(_, s, _)| !reviews.iter().any(|&(a, b)| (a..b).contains(s)));
     for (path, start, end) in regions {
-        extract_region(cleaned, &outline.soft_breaks, &path, start, end, &mut found);
+        extract_region(cleaned, &outline.soft_breaks, path, start, end, &mut found);
     }
     for t in &mut found.targets {
         if let Some(d) = t.deadline.as_mut() {
@@ -128,16 +132,9 @@ pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
     found
 }
 
-fn normalise_titles(cleaned: &Cleaned, nodes: &[Node]) -> Vec<Node> {
-    nodes
-        .iter()
-        .map(|n| {
-            let mut m = n.clone();
-            m.title = cleaned.norm_slice(n.start, n.title_end.max(n.start));
-            m.children = normalise_titles(cleaned, &n.children);
-            m
-        })
-        .collect()
+fn review_headings() -> &'static KeywordSet {
+    static SET: std::sync::OnceLock<KeywordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| KeywordSet::new(&REVIEW_HEADINGS))
 }
 
 /// Parts of a document that report on a past year: from a title line naming a 总结 to the next

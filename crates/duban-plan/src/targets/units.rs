@@ -106,16 +106,12 @@ pub fn unit_after(
         return (unit, spaces + (k - j), None);
     }
     for w in NOT_QUANTITY {
-        if norm
-            .get(j..)
-            .is_some_and(|r| r.starts_with(&w.chars().collect::<Vec<_>>()))
-        {
-            return (w.to_string(), spaces + w.chars().count(), None);
+        if let Some(n) = word_at(norm, j, norm.len(), w) {
+            return (w.to_string(), spaces + n, None);
         }
     }
     for u in UNITS {
-        let uc: Vec<char> = u.chars().collect();
-        if j + uc.len() <= end && norm[j..j + uc.len()] == uc[..] {
+        if let Some(n) = word_at(norm, j, end, u) {
             let mag = match u {
                 "万平方米" => Some((10_000.0, "平方米")),
                 "万元" => Some((10_000.0, "元")),
@@ -127,10 +123,23 @@ pub fn unit_after(
                 "亿" => Some((100_000_000.0, "")),
                 _ => None,
             };
-            return (u.to_string(), spaces + uc.len(), mag);
+            return (u.to_string(), spaces + n, mag);
         }
     }
     (String::new(), 0, None)
+}
+
+/// The length of `w` when it stands at `j` and ends by `end`; compares without allocating, as
+/// this runs for every number of a document.
+fn word_at(norm: &[char], j: usize, end: usize, w: &str) -> Option<usize> {
+    let mut k = j;
+    for c in w.chars() {
+        if k >= end || norm.get(k) != Some(&c) {
+            return None;
+        }
+        k += 1;
+    }
+    Some(k - j)
 }
 
 /// True when `unit` makes the number a time, date, age or edition.
