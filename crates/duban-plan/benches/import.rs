@@ -46,6 +46,13 @@ fn sample_plan(c: &mut Criterion) {
 fn one_megabyte(c: &mut Criterion) {
     let text = synthetic_plan(1024 * 1024);
     let bytes = text.into_bytes();
+    // `DUBAN_BENCH_DUMP=FILE` writes the document out, to run `duban import FILE` under a profiler
+    // or `valgrind --tool=callgrind` (instruction counts do not vary with the machine's load).
+    if let Some(path) = std::env::var_os("DUBAN_BENCH_DUMP")
+        && let Err(e) = std::fs::write(&path, &bytes)
+    {
+        eprintln!("cannot write {}: {e}", path.to_string_lossy());
+    }
     let options = ImportOptions::default();
     // Say what is being measured, and never time the error path by mistake.
     match import_bytes(&bytes, "synthetic.txt", &options) {

@@ -8,6 +8,29 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeywordSet {
     by_first: HashMap<char, Vec<(Vec<char>, usize)>>,
+    /// One bit per Basic-Multilingual-Plane character that starts a word: most characters of a
+    /// text start none, and a bit test is far cheaper than hashing every character.
+    starts: Vec<u64>,
+}
+
+impl KeywordSet {
+    fn may_start(&self, c: char) -> bool {
+        let n = c as usize;
+        if n >= 0x10000 {
+            return true;
+        }
+        self.starts
+            .get(n / 64)
+            .is_some_and(|w| w & (1 << (n % 64)) != 0)
+    }
+
+    fn words_at(&self, c: char) -> Option<&Vec<(Vec<char>, usize)>> {
+        if self.may_start(c) {
+            self.by_first.get(&c)
+        } else {
+            None
+        }
+    }
 }
 
 impl KeywordSet {
@@ -24,13 +47,20 @@ impl KeywordSet {
             // Longest first, so a caller that takes the first match gets the longest word.
             list.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
         }
-        KeywordSet { by_first }
+        let mut starts = vec![0u64; 0x10000 / 64];
+        for &c in by_first.keys() {
+            let n = c as usize;
+            if n < 0x10000 {
+                starts[n / 64] |= 1 << (n % 64);
+            }
+        }
+        KeywordSet { by_first, starts }
     }
 
     /// Calls `f(position, word index, word length)` for every occurrence in `text`.
     pub fn for_each_match(&self, text: &[char], mut f: impl FnMut(usize, usize, usize)) {
         for (i, c) in text.iter().enumerate() {
-            if let Some(list) = self.by_first.get(c) {
+            if let Some(list) = self.words_at(*c) {
                 for (w, k) in list {
                     if text[i..].starts_with(w) {
                         f(i, *k, w.len());
@@ -51,7 +81,7 @@ impl KeywordSet {
 
     /// The longest word that starts at `i`, as `(word index, length)`.
     pub fn at(&self, text: &[char], i: usize) -> Option<(usize, usize)> {
-        let list = self.by_first.get(text.get(i)?)?;
+        let list = self.words_at(*text.get(i)?)?;
         list.iter()
             .find(|(w, _)| text[i..].starts_with(w))
             .map(|(w, k)| (*k, w.len()))

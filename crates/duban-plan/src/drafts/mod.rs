@@ -333,7 +333,10 @@ fn draft(
         start: a,
         end: b,
         suggested_unit: rules
-            .suggest_in(&[&cleaned.norm[n.start..n.title_end.max(n.start)], &cleaned.norm[a..b]])
+            .suggest_in(&[
+                &cleaned.norm[n.start..n.title_end.max(n.start)],
+                &cleaned.norm[a..b],
+            ])
             .map(str::to_string),
         targets,
         lead_unit: n.lead_unit.clone(),

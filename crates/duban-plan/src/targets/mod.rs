@@ -74,7 +74,8 @@ pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
     ) {
         for n in nodes {
             // Titles are compared in the normalised script.
-            let title = &cleaned.norm[n.start.min(n.title_end)..n.title_end.min(cleaned.norm.len())];
+            let title =
+                &cleaned.norm[n.start.min(n.title_end)..n.title_end.min(cleaned.norm.len())];
             let is_review = review || review_headings().any_in(title);
             let own_end = n
                 .children
@@ -169,6 +170,86 @@ fn review_spans(norm: &[char]) -> Vec<(usize, usize)> {
     if let Some(a) = open {
         out.push((a, norm.len()));
     }
+    out
+}
+
+/// Cue words before a value and the comparison each implies.
+const CUE_WORDS: [(&str, Comparison); 32] = [
+    ("不低于", Comparison::AtLeast),
+    ("不少于", Comparison::AtLeast),
+    ("不小于", Comparison::AtLeast),
+    ("至少", Comparison::AtLeast),
+    ("超过", Comparison::AtLeast),
+    ("不超过", Comparison::AtMost),
+    ("不高于", Comparison::AtMost),
+    ("控制在", Comparison::AtMost),
+    ("降至", Comparison::AtMost),
+    ("降到", Comparison::AtMost),
+    ("低于", Comparison::AtMost),
+    ("约", Comparison::About),
+    ("近", Comparison::About),
+    ("接近", Comparison::About),
+    ("保持在", Comparison::Equal),
+    ("保持", Comparison::Equal),
+    ("稳定在", Comparison::Equal),
+    ("维持在", Comparison::Equal),
+    ("提高到", Comparison::AtLeast),
+    ("增加到", Comparison::AtLeast),
+    ("增加至", Comparison::AtLeast),
+    ("提升到", Comparison::AtLeast),
+    ("提升至", Comparison::AtLeast),
+    ("增至", Comparison::AtLeast),
+    ("达到或超过", Comparison::AtLeast),
+    ("不超出", Comparison::AtMost),
+    ("减少到", Comparison::AtMost),
+    ("下降到", Comparison::AtMost),
+    ("下降至", Comparison::AtMost),
+    ("提高至", Comparison::AtLeast),
+    ("达到", Comparison::AtLeast),
+    ("达", Comparison::AtLeast),
+];
+
+fn cue_set() -> &'static KeywordSet {
+    static SET: std::sync::OnceLock<KeywordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| KeywordSet::new(&CUE_WORDS.map(|(w, _)| w)))
+}
+
+fn cue_tail_set() -> &'static KeywordSet {
+    static SET: std::sync::OnceLock<KeywordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| KeywordSet::new(&CUE_TAILS))
+}
+
+fn hedge_set() -> &'static KeywordSet {
+    static SET: std::sync::OnceLock<KeywordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| KeywordSet::new(&HEDGES))
+}
+
+/// Connectives that may open a clause before its indicator.
+const LEADING_WORDS: [&str; 9] = [
+    "其中", "并", "同时", "和", "及", "全年", "今年", "年内", "当年",
+];
+
+fn leading_set() -> &'static KeywordSet {
+    static SET: std::sync::OnceLock<KeywordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| KeywordSet::new(&LEADING_WORDS))
+}
+
+/// For each word of `set` (by index, `count` words), the rightmost place where it starts within
+/// the last `near` characters of `s` plus its own length: the cue that governs a following value.
+fn rightmost_near(
+    set: &KeywordSet,
+    count: usize,
+    s: &[char],
+    near: usize,
+) -> Vec<Option<(usize, usize)>> {
+    let mut out = vec![None; count];
+    let from = s.len().saturating_sub(near + 12);
+    set.for_each_match(&s[from..], |i, k, n| {
+        let at = from + i;
+        if at + n + near >= s.len() && out[k].is_none_or(|(p, _)| at > p) {
+            out[k] = Some((at, n));
+        }
+    });
     out
 }
 
@@ -578,17 +659,13 @@ fn strip_hedge(text: &[char]) -> &[char] {
             }
             t = &t[k..];
         }
-        for w in [
-            "其中", "并", "同时", "和", "及", "全年", "今年", "年内", "当年",
-        ] {
-            if starts(t, w) && t.len() > w.chars().count() + 2 {
-                t = &t[w.chars().count()..];
-            }
+        if let Some((_, n)) = leading_set().at(t, 0)
+            && t.len() > n + 2
+        {
+            t = &t[n..];
         }
-        for h in HEDGES {
-            if starts(t, h) {
-                t = &t[h.chars().count()..];
-            }
+        if let Some((_, n)) = hedge_set().at(t, 0) {
+            t = &t[n..];
         }
         if t.len() == before {
             return t;
@@ -702,47 +779,18 @@ fn target_at(
         cue = "左右".into();
     }
     let btrim = trim_end_spaces(before);
-    let cue_words: [(&str, Comparison); 32] = [
-        ("不低于", Comparison::AtLeast),
-        ("不少于", Comparison::AtLeast),
-        ("不小于", Comparison::AtLeast),
-        ("至少", Comparison::AtLeast),
-        ("超过", Comparison::AtLeast),
-        ("不超过", Comparison::AtMost),
-        ("不高于", Comparison::AtMost),
-        ("控制在", Comparison::AtMost),
-        ("降至", Comparison::AtMost),
-        ("降到", Comparison::AtMost),
-        ("低于", Comparison::AtMost),
-        ("约", Comparison::About),
-        ("近", Comparison::About),
-        ("接近", Comparison::About),
-        ("保持在", Comparison::Equal),
-        ("保持", Comparison::Equal),
-        ("稳定在", Comparison::Equal),
-        ("维持在", Comparison::Equal),
-        ("提高到", Comparison::AtLeast),
-        ("增加到", Comparison::AtLeast),
-        ("增加至", Comparison::AtLeast),
-        ("提升到", Comparison::AtLeast),
-        ("提升至", Comparison::AtLeast),
-        ("增至", Comparison::AtLeast),
-        ("达到或超过", Comparison::AtLeast),
-        ("不超出", Comparison::AtMost),
-        ("减少到", Comparison::AtMost),
-        ("下降到", Comparison::AtMost),
-        ("下降至", Comparison::AtMost),
-        ("提高至", Comparison::AtLeast),
-        ("达到", Comparison::AtLeast),
-        ("达", Comparison::AtLeast),
-    ];
+
     // The cue closest to the number wins; among cues ending at the same place, the longest.
     let mut best: Option<(usize, usize, &str, Comparison)> = None;
-    for (w, c) in cue_words {
-        if let Some(k) = rfind_near(btrim, w, 8) {
-            let e = k + w.chars().count();
-            if best.is_none_or(|(bk, be, _, _)| e > be || (e == be && k < bk)) {
-                best = Some((k, e, w, c));
+    for (k, hit) in rightmost_near(cue_set(), CUE_WORDS.len(), btrim, 8)
+        .into_iter()
+        .enumerate()
+    {
+        if let Some((at, n)) = hit {
+            let (w, c) = CUE_WORDS[k];
+            let e = at + n;
+            if best.is_none_or(|(bk, be, _, _)| e > be || (e == be && at < bk)) {
+                best = Some((at, e, w, c));
             }
         }
     }
@@ -920,16 +968,6 @@ fn ends_with_any(s: &[char], ws: &[&str]) -> bool {
     ws.iter().any(|w| ends(s, w))
 }
 
-/// Position of `w` in `s` when it ends within `near` chars of the end.
-fn rfind_near(s: &[char], w: &str, near: usize) -> Option<usize> {
-    let n = w.chars().count();
-    if s.len() < n || n == 0 {
-        return None;
-    }
-    let lo = s.len().saturating_sub(near + n);
-    (lo..=s.len() - n).rev().find(|&i| matches_at(s, i, w))
-}
-
 const CUE_TAILS: [&str; 34] = [
     "不低于同类人员的",
     "不低于",
@@ -970,13 +1008,10 @@ const CUE_TAILS: [&str; 34] = [
 /// The indicator part of the text before a number: drops the cue at its end.
 fn strip_cue_tail(before: &[char]) -> &[char] {
     let mut t = trim_end_spaces(before);
-    for w in CUE_TAILS {
-        if let Some(k) = rfind_near(t, w, 10)
-            && k > 0
-        {
-            t = &t[..k];
-            break;
-        }
+    // The first cue of the list (longest forms first) found near the end is cut off.
+    let hits = rightmost_near(cue_tail_set(), CUE_TAILS.len(), t, 10);
+    if let Some((k, _)) = hits.into_iter().flatten().find(|&(k, _)| k > 0) {
+        t = &t[..k];
     }
     let mut e = t.len();
     while e > 0 && matches!(t[e - 1], '的' | ' ' | '都' | '均') {
