@@ -2,12 +2,15 @@
 //! by looking up each character as a possible first character. It replaces one substring search
 //! per keyword, which dominated the import time on long documents.
 
-use std::collections::HashMap;
+/// The words (as chars) that start with one character, each with its index in the word list.
+type Bucket = Vec<(Vec<char>, usize)>;
 
 /// Words indexed by their first character.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeywordSet {
-    by_first: HashMap<char, Vec<(Vec<char>, usize)>>,
+    /// `(first char, words starting with it)`, sorted by the char for a binary search (hashing
+    /// every character of a document cost more than the search).
+    by_first: Vec<(char, Bucket)>,
     /// One bit per Basic-Multilingual-Plane character that starts a word: most characters of a
     /// text start none, and a bit test is far cheaper than hashing every character.
     starts: Vec<u64>,
@@ -24,31 +27,33 @@ impl KeywordSet {
             .is_some_and(|w| w & (1 << (n % 64)) != 0)
     }
 
-    fn words_at(&self, c: char) -> Option<&Vec<(Vec<char>, usize)>> {
-        if self.may_start(c) {
-            self.by_first.get(&c)
-        } else {
-            None
+    fn words_at(&self, c: char) -> Option<&Bucket> {
+        if !self.may_start(c) {
+            return None;
         }
+        let k = self.by_first.binary_search_by_key(&c, |(f, _)| *f).ok()?;
+        Some(&self.by_first[k].1)
     }
 }
 
 impl KeywordSet {
     /// Indexes `words`; each match reports the word's position in this list.
     pub fn new<S: AsRef<str>>(words: &[S]) -> Self {
-        let mut by_first: HashMap<char, Vec<(Vec<char>, usize)>> = HashMap::new();
+        let mut by_first: Vec<(char, Bucket)> = Vec::new();
         for (k, w) in words.iter().enumerate() {
             let chars: Vec<char> = w.as_ref().chars().collect();
-            if let Some(&c) = chars.first() {
-                by_first.entry(c).or_default().push((chars, k));
+            let Some(&c) = chars.first() else { continue };
+            match by_first.binary_search_by_key(&c, |(f, _)| *f) {
+                Ok(i) => by_first[i].1.push((chars, k)),
+                Err(i) => by_first.insert(i, (c, vec![(chars, k)])),
             }
         }
-        for list in by_first.values_mut() {
+        for (_, list) in &mut by_first {
             // Longest first, so a caller that takes the first match gets the longest word.
             list.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
         }
         let mut starts = vec![0u64; 0x10000 / 64];
-        for &c in by_first.keys() {
+        for &(c, _) in &by_first {
             let n = c as usize;
             if n < 0x10000 {
                 starts[n / 64] |= 1 << (n % 64);
@@ -73,8 +78,7 @@ impl KeywordSet {
     /// True when any word occurs in `text`.
     pub fn any_in(&self, text: &[char]) -> bool {
         text.iter().enumerate().any(|(i, c)| {
-            self.by_first
-                .get(c)
+            self.words_at(*c)
                 .is_some_and(|list| list.iter().any(|(w, _)| text[i..].starts_with(w)))
         })
     }
