@@ -21,6 +21,8 @@ pub struct Outline {
     pub title: String,
     /// The plan year.
     pub plan_year: Option<i32>,
+    /// Cleaned index where the title ends (0 when there is none): the preamble starts there.
+    pub title_end: usize,
     /// Top-level nodes.
     pub nodes: Vec<Node>,
     /// Task cells of table rows: `(row start, cell start, cell end)`, cleaned indexes.
@@ -43,6 +45,7 @@ pub fn parse(cleaned: &Cleaned) -> Outline {
     Outline {
         title,
         plan_year,
+        title_end: title_range.map_or(0, |(_, e)| e),
         nodes,
         task_cells,
         soft_breaks,

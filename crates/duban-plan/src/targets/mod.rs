@@ -93,6 +93,10 @@ pub fn extract(cleaned: &Cleaned, outline: &Outline) -> Found {
     if outline.nodes.is_empty() {
         regions.push((&[], 0, cleaned.norm.len()));
     } else {
+        // The preamble between the title and the first heading often states the year's overall
+        // goals (`2024年全市…总体目标是:…入园率达到92%`); it has no path.
+        let first = outline.nodes[0].start;
+        regions.push((&[], outline.title_end.min(first), first));
         walk(cleaned, &outline.nodes, false, &mut regions);
     }
     let reviews = review_spans(&cleaned.norm);
@@ -1386,6 +1390,13 @@ mod tests {
             (Some(100.0), "%", Comparison::Equal)
         );
         assert_eq!(t.indicator, "完成年度校舍改造任务(比例)");
+    }
+
+    #[test]
+    fn the_preamble_goals_are_targets_without_a_path_but_the_notice_numbers_are_not() {
+        let text = "某区教育局2025年工作要点\n发布时间:2025-02-10 09:30\n区教文〔2025〕3号\n2025年全区教育工作的总体目标是:学前三年毛入园率达到95%以上。\n一、加强党建\n1.深化学习。";
+        let t = one(text);
+        assert_eq!((t.path.len(), t.value), (0, Some(95.0)));
     }
 
     #[test]
