@@ -137,7 +137,7 @@ const ACTION_WORDS: [&str; 48] = [
 
 /// Makes the drafts.
 pub fn make(cleaned: &Cleaned, outline: &Outline, found: &Found, rules: &UnitRules) -> Vec<Draft> {
-    let mut out = Vec::new();
+    let mut out = preamble_drafts(cleaned, outline, found, rules);
     fn walk(
         cleaned: &Cleaned,
         nodes: &[Node],
@@ -175,6 +175,40 @@ pub fn make(cleaned: &Cleaned, outline: &Outline, found: &Found, rules: &UnitRul
             .map(|dl| dl.iso.unwrap_or(dl.text));
     }
     out
+}
+
+/// The preamble's overall goals (`全年…满意度达到92%以上`) are tasks too: one draft per sentence
+/// that carries a target, with an empty path.
+fn preamble_drafts(
+    cleaned: &Cleaned,
+    outline: &Outline,
+    found: &Found,
+    rules: &UnitRules,
+) -> Vec<Draft> {
+    let Some(first) = outline.nodes.first().map(|n| n.start) else {
+        return Vec::new();
+    };
+    let from = outline.title_end.min(first);
+    sentence_ranges(&cleaned.norm, from, first)
+        .into_iter()
+        .filter(|&(a, b)| found.overlapping(a, b).next().is_some())
+        .map(|(a, b)| {
+            let text = cleaned.slice(a, b).replace(['\n', '\r'], "");
+            Draft {
+                path: Vec::new(),
+                title: head_of(&text),
+                start: a,
+                end: b,
+                suggested_unit: rules.suggest_in(&[&cleaned.norm[a..b]]).map(str::to_string),
+                targets: found.overlapping(a, b).collect(),
+                lead_unit: None,
+                co_units: Vec::new(),
+                leader: None,
+                due: None,
+                text,
+            }
+        })
+        .collect()
 }
 
 fn is_action(norm: &[char]) -> bool {
@@ -355,7 +389,9 @@ fn head_of(text: &str) -> String {
         clause = c.trim();
         let han = clause.chars().filter(|&ch| is_han(ch)).count();
         let year_only = clause.chars().filter(|ch| ch.is_ascii_digit()).count() >= 4 && han <= 3;
-        if han >= 4 && !year_only {
+        // `对无正当理由延误工作的,` states a condition; the action follows.
+        let condition = clause.ends_with('的');
+        if han >= 4 && !year_only && !condition {
             break;
         }
     }

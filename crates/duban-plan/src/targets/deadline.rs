@@ -144,6 +144,26 @@ pub fn find(norm: &[char], s: usize, e: usize) -> Option<Deadline> {
     None
 }
 
+/// Length of a deadline phrase that opens `t` (`年底前`, `6月底前`, `9月份之前`, `年内`), so that
+/// it is not taken for part of an indicator.
+pub fn leading_len(t: &[char]) -> Option<usize> {
+    let words = |k: usize, ws: &[&str]| {
+        ws.iter().find_map(|w| {
+            let n = w.chars().count();
+            (t.len() >= k + n && t[k..k + n].iter().copied().eq(w.chars())).then_some(k + n)
+        })
+    };
+    if let Some(n) = words(0, &["年底前", "年底", "年内", "上半年", "下半年", "年中"])
+    {
+        return Some(n);
+    }
+    let digits = t.iter().take_while(|c| c.is_ascii_digit()).count();
+    if (1..=2).contains(&digits) && t.get(digits) == Some(&'月') {
+        return words(digits + 1, &["底前", "份之前", "份前", "底", "前"]);
+    }
+    None
+}
+
 /// Fills in the year of a deadline that names only a month (`6月底前`, `年底前`) from the plan
 /// year, and its ISO date.
 pub fn complete(d: &mut Deadline, plan_year: Option<i32>) {
@@ -178,5 +198,11 @@ mod tests {
         complete(&mut d, Some(2024));
         assert_eq!(d.iso.as_deref(), Some("2024-12-31"));
         assert!(first("开展0-6岁儿童保健,3-4月组织培训").is_none());
+        let t: Vec<char> = "6月底前完成".chars().collect();
+        assert_eq!(leading_len(&t), Some(4));
+        let t: Vec<char> = "年底前建成".chars().collect();
+        assert_eq!(leading_len(&t), Some(3));
+        let t: Vec<char> = "6所学校".chars().collect();
+        assert_eq!(leading_len(&t), None);
     }
 }

@@ -540,7 +540,23 @@ fn extract_region(
         } else if ss > 0 && norm[ss - 1] == '\n' {
             line_year = None;
         }
-        let sentence_deadline = deadline::find(norm, ss, se);
+        // A target's deadline is the one named in its own clause, else one named earlier in its
+        // sentence (`到2025年,…达到…`), else the year that opens its line.
+        // A deadline in a clause with no target of its own (`到2025年,`) carries to the clauses
+        // after it; one in a clause with a target belongs to that target only.
+        let mut pending_deadline: Option<duban_core::plan::Deadline> = None;
+        let deadline_of = |p: &Piece, pending: &Option<duban_core::plan::Deadline>| {
+            deadline::find(norm, p.start, p.end)
+                .or_else(|| pending.clone())
+                .or_else(|| {
+                    line_year.map(|(y, _)| duban_core::plan::Deadline {
+                        year: Some(y),
+                        month: None,
+                        text: format!("{y}年"),
+                        iso: Some(format!("{y}-12-31")),
+                    })
+                })
+        };
         let pieces = clauses(norm, ss, se);
         let mut carried_verb: Option<String> = None;
         let mut breakdown_of: Option<String> = None;
@@ -586,14 +602,7 @@ fn extract_region(
                 ) {
                     prev_end = Some(num.end);
                     let mut t = t;
-                    t.deadline = sentence_deadline.clone().or_else(|| {
-                        line_year.map(|(y, _)| duban_core::plan::Deadline {
-                            year: Some(y),
-                            month: None,
-                            text: format!("{y}年"),
-                            iso: Some(format!("{y}-12-31")),
-                        })
-                    });
+                    t.deadline = deadline_of(p, &pending_deadline);
                     prev_indicator = Some(t.indicator.clone());
                     // `教师、骨干教师、校干年交流比例…15%`: one value for each listed indicator.
                     let (extra, last_name) = shared_indicators(cleaned, p, &t);
@@ -605,12 +614,16 @@ fn extract_region(
                     made_any = true;
                 }
             }
-            if nums.is_empty() {
-                if let Some(t) = chinese_count(cleaned, path, p) {
-                    found.targets.push(t);
-                } else if let Some(t) = full_coverage(cleaned, path, p) {
-                    found.targets.push(t);
-                }
+            if !made_any
+                && let Some(mut t) =
+                    chinese_count(cleaned, path, p).or_else(|| full_coverage(cleaned, path, p))
+            {
+                t.deadline = deadline_of(p, &pending_deadline);
+                made_any = true;
+                found.targets.push(t);
+            }
+            if !made_any && let Some(d) = deadline::find(norm, p.start, p.end) {
+                pending_deadline = Some(d);
             }
             let bare_qizhong = nums.is_empty() && starts(trim_start_spaces(text), "其中");
             if bare_qizhong {
@@ -662,6 +675,9 @@ fn strip_hedge(text: &[char]) -> &[char] {
                 k += 1;
             }
             t = &t[k..];
+        }
+        if let Some(n) = deadline::leading_len(t) {
+            t = &t[n..];
         }
         if let Some((_, n)) = leading_set().at(t, 0)
             && t.len() > n + 2
@@ -786,7 +802,9 @@ fn target_at(
 
     // The cue closest to the number wins; among cues ending at the same place, the longest.
     let mut best: Option<(usize, usize, &str, Comparison)> = None;
-    for (k, hit) in rightmost_near(cue_set(), CUE_WORDS.len(), btrim, 8)
+    // `不低于符合交流条件人数的15%`: a base ending in 的 may stand between the cue and the value.
+    let near = if btrim.last() == Some(&'的') { 20 } else { 8 };
+    for (k, hit) in rightmost_near(cue_set(), CUE_WORDS.len(), btrim, near)
         .into_iter()
         .enumerate()
     {
@@ -835,10 +853,14 @@ fn target_at(
     if ind_chars.iter().filter(|&&c| is_han(c)).count() >= 2 {
         let base = cleaned.slice(ind_start, ind_start + ind_chars.len());
         let base = strip_cue_display(&base);
-        // A count before its noun: `完成东部地区5所新建幼儿园的续建工程`.
-        if cue_at.is_none() && unit != "%" {
+        // A count before its noun: `完成东部地区5所新建幼儿园的续建工程`, `至少建成1所中心幼儿园`.
+        if unit != "%" {
             let rest = cleaned.slice(after, p.end);
             if rest.chars().next().is_some_and(is_han) {
+                // `56人以上大班额`: a bound that describes the noun after it is no goal.
+                if cue_at.is_none() && op != Comparison::Equal {
+                    return None;
+                }
                 span_end = p.end;
                 indicator_norm = format!("{base}{rest}");
             } else {
@@ -890,8 +912,24 @@ fn target_at(
         };
     }
     // A count needs an action or a cue; a bare noun + count is a fact, not a goal.
+    // `2所新建学校9月底前交付使用`: the verb may follow the counted noun.
+    let rest_norm = &norm[after.min(p.end)..p.end];
     let has_action = cue_at.is_some()
         || op != Comparison::Equal
+        || [
+            "交付",
+            "投入使用",
+            "竣工",
+            "开工",
+            "复工",
+            "建成",
+            "完成",
+            "实施",
+            "启用",
+            "投用",
+        ]
+        .iter()
+        .any(|w| find(rest_norm, w).is_some())
         || count_verbs().any_in(stripped)
         || carried_verb.is_some()
         || breakdown_of.is_some()
@@ -1013,7 +1051,8 @@ const CUE_TAILS: [&str; 34] = [
 fn strip_cue_tail(before: &[char]) -> &[char] {
     let mut t = trim_end_spaces(before);
     // The first cue of the list (longest forms first) found near the end is cut off.
-    let hits = rightmost_near(cue_tail_set(), CUE_TAILS.len(), t, 10);
+    let near = if t.last() == Some(&'的') { 20 } else { 10 };
+    let hits = rightmost_near(cue_tail_set(), CUE_TAILS.len(), t, near);
     if let Some((k, _)) = hits.into_iter().flatten().find(|&(k, _)| k > 0) {
         t = &t[..k];
     }
@@ -1132,11 +1171,18 @@ fn full_coverage(cleaned: &Cleaned, path: &[String], p: &Piece) -> Option<Target
         .filter_map(|v| find(body, v).map(|k| (k, *v)))
         .min()?;
     let ind_start = verb.0 + verb.1.chars().count();
-    let indicator = cleaned.slice(p.start + ind_start, p.start + body.len());
+    let mut indicator = cleaned.slice(p.start + ind_start, p.start + body.len());
+    let mut start = p.start + hedge_or(text, verb.0);
     if indicator.chars().filter(|&c| is_han(c)).count() < 2 {
-        return None;
+        // `全区中小学智慧校园建设实现全覆盖`: the subject stands before the verb.
+        let subject = strip_hedge(&text[..verb.0]);
+        let from = verb.0 - subject.len();
+        indicator = cleaned.slice(p.start + from, p.start + verb.0);
+        if indicator.chars().filter(|&c| is_han(c)).count() < 2 {
+            return None;
+        }
+        start = p.start + hedge_or(text, from);
     }
-    let start = p.start + hedge_or(text, verb.0);
     Some(Target {
         indicator: format!("{}覆盖率", indicator.trim_end_matches('的')),
         op: Comparison::Equal,

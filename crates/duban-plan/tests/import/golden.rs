@@ -220,3 +220,72 @@ fn sample_plan_simplified_output_converts_titles_and_texts() {
     // Offsets still point into the original traditional text.
     assert_eq!(plan.nodes[0].start, 143);
 }
+
+/// The demo plan that ships in the binary (`crates/duban/demo/plan.txt`, written for duban): its
+/// author listed 38 targets and the phrasings that must not be targets; each misreading found
+/// while writing it is pinned here.
+#[test]
+fn demo_plan_imports_with_every_intended_target_and_no_other() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../duban/demo/plan.txt");
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    let plan = import_bytes(&bytes, "plan.txt", &ImportOptions::default())
+        .unwrap_or_else(|e| panic!("the demo plan must import: {e}"));
+
+    assert_eq!(plan.title, "青禾区文教体局2026年工作意见");
+    assert_eq!(plan.plan_year, Some(2026));
+    assert_eq!(plan.walk_nodes().len(), 24);
+    assert_eq!(
+        plan.targets.len(),
+        38,
+        "{:#?}",
+        plan.targets.iter().map(|t| &t.text).collect::<Vec<_>>()
+    );
+    let find = |needle: &str| {
+        plan.targets
+            .iter()
+            .find(|t| t.text.contains(needle))
+            .unwrap_or_else(|| panic!("no target with {needle}"))
+    };
+    // `56人以上大班额` describes classes; it is no goal.
+    assert!(plan.targets.iter().all(|t| !t.text.contains("大班额")));
+    // A long base between the cue and the value keeps the cue.
+    assert_eq!(find("交流人数").op.code(), ">=");
+    // The count before its noun, with the verb after it, and its own deadline only.
+    let new_schools = find("2所新建学校");
+    assert_eq!(
+        new_schools.deadline.as_ref().and_then(|d| d.iso.as_deref()),
+        Some("2026-09-30")
+    );
+    assert!(find("改扩建学校4所").deadline.is_none());
+    // 全覆盖 keeps the deadline of its clause.
+    let coverage = find("全覆盖");
+    assert_eq!(
+        coverage.deadline.as_ref().and_then(|d| d.iso.as_deref()),
+        Some("2026-12-31")
+    );
+    // A per-unit count keeps its object.
+    assert!(find("每个街道").indicator.contains("公办中心幼儿园"));
+    assert!(find("每个街道").per_unit);
+    // The preamble's goals are targets and tasks.
+    let preamble: Vec<_> = plan.targets.iter().filter(|t| t.path.is_empty()).collect();
+    assert_eq!(preamble.len(), 2);
+    assert!(
+        plan.drafts
+            .iter()
+            .any(|d| d.path.is_empty() && !d.targets.is_empty())
+    );
+    // A condition clause (`…的`) is never a task's title.
+    assert!(
+        plan.drafts.iter().all(|d| !d.title.ends_with('的')),
+        "{:?}",
+        plan.drafts.iter().map(|d| &d.title).collect::<Vec<_>>()
+    );
+    // Every item of 二、三、四 has a task.
+    for n in plan.walk_nodes().into_iter().filter(|n| n.level == 2) {
+        assert!(
+            plan.drafts.iter().any(|d| d.path == n.path),
+            "no draft for {:?}",
+            n.path
+        );
+    }
+}

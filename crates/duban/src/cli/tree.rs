@@ -77,6 +77,30 @@ fn op_text(t: &Target) -> &'static str {
     }
 }
 
+fn target_line(out: &mut String, indent: &str, t: &Target, st: &Style) {
+    let deadline = t
+        .deadline
+        .as_ref()
+        .map(|d| format!("，时限 {}", d.text))
+        .unwrap_or_default();
+    let indicator = if t.indicator.is_empty() {
+        "（指标待核）"
+    } else {
+        t.indicator.as_str()
+    };
+    let _ = writeln!(
+        out,
+        "{indent}  ◎ {}{indicator} {} {}{deadline}{}  {}「{}」{}",
+        st.target,
+        op_text(t),
+        value_text(t),
+        st.reset,
+        st.dim,
+        t.text,
+        st.reset
+    );
+}
+
 /// Renders the import as text.
 pub fn render(plan: &PlanImport, colour: bool) -> String {
     let st = Style::new(colour);
@@ -137,31 +161,18 @@ pub fn render(plan: &PlanImport, colour: bool) -> String {
             st.heading, n.marker, n.title, st.reset
         );
         for t in plan.targets.iter().filter(|t| t.path == n.path) {
-            let deadline = t
-                .deadline
-                .as_ref()
-                .map(|d| format!("，时限 {}", d.text))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "{indent}  ◎ {}{} {} {}{}{}  {}「{}」{}",
-                st.target,
-                if t.indicator.is_empty() {
-                    "（指标待核）"
-                } else {
-                    t.indicator.as_str()
-                },
-                op_text(t),
-                value_text(t),
-                deadline,
-                st.reset,
-                st.dim,
-                t.text,
-                st.reset
-            );
+            target_line(out, &indent, t, st);
         }
         for ch in &n.children {
             node(out, ch, depth + 1, plan, st);
+        }
+    }
+    // Targets of the preamble (the year's overall goals) have no node.
+    let preamble: Vec<&Target> = plan.targets.iter().filter(|t| t.path.is_empty()).collect();
+    if !preamble.is_empty() {
+        let _ = writeln!(out, "{}（引言）{}", st.heading, st.reset);
+        for t in preamble {
+            target_line(&mut out, "", t, &st);
         }
     }
     for n in &plan.nodes {
