@@ -5,3 +5,4 @@
 //! the clock: rules that depend on time take `now` as an argument so tests can play a whole year.
 
 pub mod plan;
+pub mod tasks;
