@@ -4,5 +4,8 @@
 //! drafts; later tasks, reports and supervision). It must not do I/O, talk HTTP or SQL, or read
 //! the clock: rules that depend on time take `now` as an argument so tests can play a whole year.
 
+pub mod audit;
+pub mod org;
 pub mod plan;
+pub mod store;
 pub mod tasks;
