@@ -26,6 +26,18 @@ pub mod sqlite;
 #[cfg(feature = "sqlite")]
 pub use sqlite::backup;
 
+/// [`backup`] from a URL, for callers that hold no pool (`duban backup`): opens the SQLite
+/// database named by `url` (running the migrations, like [`connect`]) and copies it to `path`.
+/// Refuses an existing `path`; the caller refuses non-SQLite URLs first.
+#[cfg(feature = "sqlite")]
+pub async fn backup_url(url: &str, path: &std::path::Path) -> anyhow::Result<()> {
+    if path.exists() {
+        bail!("backup target {} already exists", path.display());
+    }
+    let store = sqlite::SqliteStore::connect(url).await?;
+    backup(store.pool(), path).await
+}
+
 /// Opens the database named by `url` and brings its schema up to date.
 ///
 /// `sqlite:` (e.g. `sqlite://data/duban.db`, created when missing) or `postgres:`/`postgresql:`.

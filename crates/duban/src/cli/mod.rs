@@ -1,9 +1,14 @@
 //! Command-line interface: the `Cli` and its subcommands, one module per subcommand.
 
+mod audit;
+mod backup;
+mod db;
 mod eval_import;
 mod import;
+mod migrate;
 mod rules;
 mod tree;
+mod user;
 
 use std::process::ExitCode;
 
@@ -26,6 +31,16 @@ enum Command {
     /// 科室建议规则 (the keyword rules that suggest lead units).
     #[command(subcommand)]
     Rules(rules::Command),
+    /// 更新数据库结构 (bring the database schema up to date).
+    Migrate(migrate::Args),
+    /// 备份 SQLite 数据库 (a consistent copy of the SQLite database, safe while the server runs).
+    Backup(backup::Args),
+    /// 用户管理 (add and list users).
+    #[command(subcommand)]
+    User(user::Command),
+    /// 审计日志 (audit log checks).
+    #[command(subcommand)]
+    Audit(audit::Command),
 }
 
 /// Runs the parsed command line.
@@ -34,5 +49,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(args),
         Command::EvalImport(args) => eval_import::run(args),
         Command::Rules(cmd) => rules::run(cmd),
+        Command::Migrate(args) => migrate::run(args),
+        Command::Backup(args) => backup::run(args),
+        Command::User(cmd) => user::run(cmd),
+        Command::Audit(cmd) => audit::run(cmd),
     }
 }

@@ -1,3 +1,4 @@
 //! The one end-to-end test binary of `duban`: runs the real executable. One module per area.
 
 mod cli;
+mod store_cli;
