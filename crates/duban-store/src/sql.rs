@@ -21,7 +21,11 @@ macro_rules! sql_store {
         use duban_core::org::{
             NewOrgUnit, NewUser, OrgUnit, OrgUnitId, OrgUnitKind, Role, User, UserId,
         };
-        use duban_core::store::{Store, StoreError};
+        use duban_core::store::{Store, StoreError, TaskFilter};
+        use duban_core::tasks::{
+            Frequency, NewPlan, NewReport, NewTask, Plan, PlanId, ReportId, ReportRecord,
+            ReportState, TaskId, TaskRecord, TaskStatus, TaskTimeline,
+        };
         use $crate::{map_err, to_json};
 
         #[derive(sqlx::FromRow)]
@@ -100,6 +104,188 @@ macro_rules! sql_store {
                     hash: row.hash,
                 })
             }
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct PlanRow {
+            id: i64,
+            title: String,
+            year: Option<i32>,
+            source_file: String,
+            created_at: DbTime,
+            published: bool,
+        }
+
+        impl TryFrom<PlanRow> for Plan {
+            type Error = StoreError;
+            fn try_from(row: PlanRow) -> Result<Self, StoreError> {
+                Ok(Plan {
+                    id: PlanId(row.id),
+                    title: row.title,
+                    year: row.year,
+                    source_file: row.source_file,
+                    created_at: from_db_time(row.created_at)?,
+                    published: row.published,
+                })
+            }
+        }
+
+        const PLAN_COLUMNS: &str = "id, title, year, source_file, created_at, published";
+
+        #[derive(sqlx::FromRow)]
+        struct TaskRow {
+            id: i64,
+            plan_id: Option<i64>,
+            parent_id: Option<i64>,
+            path_json: String,
+            title: String,
+            text: String,
+            source_start: Option<i64>,
+            source_end: Option<i64>,
+            lead_unit_id: Option<i64>,
+            leader_id: Option<i64>,
+            owner_name: Option<String>,
+            start_date: chrono::NaiveDate,
+            due_date: chrono::NaiveDate,
+            original_due: chrono::NaiveDate,
+            frequency: String,
+            status: String,
+            weight: f64,
+            completed_at: Option<DbTime>,
+            created_at: DbTime,
+        }
+
+        const TASK_COLUMNS: &str = "id, plan_id, parent_id, path_json, title, text, \
+            source_start, source_end, lead_unit_id, leader_id, owner_name, start_date, due_date, \
+            original_due, frequency, status, weight, completed_at, created_at";
+
+        /// `list_tasks`' filter; `$1` plan, `$2` unit (lead or co-unit), `$3` status, each
+        /// ignored when null.
+        const TASK_FILTER: &str = "($1 is null or plan_id = $1) \
+            and ($2 is null or lead_unit_id = $2 or exists \
+            (select 1 from task_co_units c where c.task_id = tasks.id and c.unit_id = $2)) \
+            and ($3 is null or status = $3)";
+
+        fn bad_row(e: impl std::fmt::Display) -> StoreError {
+            StoreError::Other(format!("bad row in database: {e}"))
+        }
+
+        fn conflict(constraint: &str) -> StoreError {
+            StoreError::Conflict {
+                constraint: constraint.to_owned(),
+            }
+        }
+
+        impl TaskRow {
+            fn into_record(self, mut co_units: Vec<OrgUnitId>) -> Result<TaskRecord, StoreError> {
+                co_units.sort();
+                let offset =
+                    |v: Option<i64>| v.map(u32::try_from).transpose().map_err(bad_row);
+                Ok(TaskRecord {
+                    id: TaskId(self.id),
+                    plan: self.plan_id.map(PlanId),
+                    parent: self.parent_id.map(TaskId),
+                    path: serde_json::from_str(&self.path_json).map_err(bad_row)?,
+                    title: self.title,
+                    text: self.text,
+                    source_start: offset(self.source_start)?,
+                    source_end: offset(self.source_end)?,
+                    lead_unit: self.lead_unit_id.map(OrgUnitId),
+                    co_units,
+                    leader: self.leader_id.map(UserId),
+                    owner_name: self.owner_name,
+                    status: TaskStatus::from_code(&self.status).map_err(bad_row)?,
+                    timeline: TaskTimeline {
+                        start: self.start_date,
+                        due: self.due_date,
+                        original_due: self.original_due,
+                        completed_at: self.completed_at.map(from_db_time).transpose()?,
+                        frequency: Frequency::from_code(&self.frequency).map_err(bad_row)?,
+                        weight: self.weight,
+                    },
+                    created_at: from_db_time(self.created_at)?,
+                })
+            }
+        }
+
+        /// The task with this id and its co-units, on any connection (pool or transaction).
+        async fn load_task(
+            conn: &mut <$Db as sqlx::Database>::Connection,
+            id: TaskId,
+        ) -> Result<Option<TaskRecord>, StoreError> {
+            let row: Option<TaskRow> =
+                sqlx::query_as(&format!("select {TASK_COLUMNS} from tasks where id = $1"))
+                    .bind(id.0)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+            let Some(row) = row else {
+                return Ok(None);
+            };
+            let units: Vec<(i64,)> =
+                sqlx::query_as("select unit_id from task_co_units where task_id = $1")
+                    .bind(id.0)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+            let units = units.into_iter().map(|(u,)| OrgUnitId(u)).collect();
+            row.into_record(units).map(Some)
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct ReportRow {
+            id: i64,
+            task_id: i64,
+            period_start: chrono::NaiveDate,
+            progress_text: String,
+            problems: String,
+            next_steps: String,
+            percent: f64,
+            needs_coordination: bool,
+            state: String,
+            first_submitted_at: Option<DbTime>,
+            updated_at: DbTime,
+            review_comment: Option<String>,
+            reviewed_by: Option<i64>,
+        }
+
+        impl TryFrom<ReportRow> for ReportRecord {
+            type Error = StoreError;
+            fn try_from(row: ReportRow) -> Result<Self, StoreError> {
+                Ok(ReportRecord {
+                    id: ReportId(row.id),
+                    task: TaskId(row.task_id),
+                    period_start: row.period_start,
+                    progress_text: row.progress_text,
+                    problems: row.problems,
+                    next_steps: row.next_steps,
+                    percent: row.percent,
+                    needs_coordination: row.needs_coordination,
+                    state: ReportState::from_code(&row.state).map_err(bad_row)?,
+                    first_submitted_at: row.first_submitted_at.map(from_db_time).transpose()?,
+                    updated_at: from_db_time(row.updated_at)?,
+                    review_comment: row.review_comment,
+                    reviewed_by: row.reviewed_by.map(UserId),
+                })
+            }
+        }
+
+        const REPORT_COLUMNS: &str = "id, task_id, period_start, progress_text, problems, \
+            next_steps, percent, needs_coordination, state, first_submitted_at, updated_at, \
+            review_comment, reviewed_by";
+
+        /// The report with this id, inside the caller's transaction.
+        async fn load_report(
+            conn: &mut <$Db as sqlx::Database>::Connection,
+            id: ReportId,
+        ) -> Result<Option<ReportRecord>, StoreError> {
+            let row: Option<ReportRow> =
+                sqlx::query_as(&format!("select {REPORT_COLUMNS} from reports where id = $1"))
+                    .bind(id.0)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+            row.map(ReportRecord::try_from).transpose()
         }
 
         const USER_COLUMNS: &str = "id, username, display_name, role, unit_id, active";
@@ -325,6 +511,431 @@ macro_rules! sql_store {
                 .await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(after)
+            }
+
+            async fn insert_plan(
+                &self,
+                plan: &NewPlan,
+                actor: Option<UserId>,
+            ) -> Result<Plan, StoreError> {
+                let mut tx = self.begin().await?;
+                let row: PlanRow = sqlx::query_as(&format!(
+                    "insert into plans \
+                     (title, year, source_file, source_text, import_json, created_at, published) \
+                     values ($1, $2, $3, $4, $5, $6, $7) returning {PLAN_COLUMNS}"
+                ))
+                .bind(&plan.title)
+                .bind(plan.year)
+                .bind(&plan.source_file)
+                .bind(&plan.source_text)
+                .bind(&plan.import_json)
+                .bind(to_db_time(now()))
+                .bind(false)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let stored = Plan::try_from(row)?;
+                // The source text stays out of the audit log (it is kept, unchanged, in `plans`).
+                let after = Some(to_json(&stored)?);
+                let id = stored.id.to_string();
+                append_audit(&mut tx, "plan.insert", "plan", id, actor, None, after).await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(stored)
+            }
+
+            async fn get_plan(&self, id: PlanId) -> Result<Plan, StoreError> {
+                let row: Option<PlanRow> =
+                    sqlx::query_as(&format!("select {PLAN_COLUMNS} from plans where id = $1"))
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                Plan::try_from(row.ok_or(StoreError::NotFound)?)
+            }
+
+            async fn insert_tasks(
+                &self,
+                plan: PlanId,
+                tasks: &[NewTask],
+                actor: Option<UserId>,
+            ) -> Result<Vec<TaskRecord>, StoreError> {
+                let mut tx = self.begin().await?;
+                let created_at = to_db_time(now());
+                let mut stored = Vec::with_capacity(tasks.len());
+                for task in tasks {
+                    let row: TaskRow = sqlx::query_as(&format!(
+                        "insert into tasks \
+                         (plan_id, parent_id, path_json, title, text, source_start, source_end, \
+                         lead_unit_id, leader_id, owner_name, start_date, due_date, original_due, \
+                         frequency, status, weight, created_at) \
+                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+                         $15, $16, $17) returning {TASK_COLUMNS}"
+                    ))
+                    .bind(plan.0)
+                    .bind(task.parent.map(|p| p.0))
+                    .bind(to_json(&task.path)?)
+                    .bind(&task.title)
+                    .bind(&task.text)
+                    .bind(task.source_start.map(i64::from))
+                    .bind(task.source_end.map(i64::from))
+                    .bind(task.lead_unit.map(|u| u.0))
+                    .bind(task.leader.map(|u| u.0))
+                    .bind(&task.owner_name)
+                    .bind(task.start)
+                    .bind(task.due)
+                    .bind(task.due)
+                    .bind(task.frequency.code())
+                    .bind(TaskStatus::Draft.code())
+                    .bind(task.weight)
+                    .bind(&created_at)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    let mut co_units = task.co_units.clone();
+                    co_units.sort();
+                    co_units.dedup();
+                    for unit in &co_units {
+                        sqlx::query("insert into task_co_units (task_id, unit_id) values ($1, $2)")
+                            .bind(row.id)
+                            .bind(unit.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                    }
+                    let record = row.into_record(co_units)?;
+                    let after = Some(to_json(&record)?);
+                    let id = record.id.0.to_string();
+                    append_audit(&mut tx, "task.insert", "task", id, actor, None, after).await?;
+                    stored.push(record);
+                }
+                tx.commit().await.map_err(map_err)?;
+                Ok(stored)
+            }
+
+            async fn publish_plan(
+                &self,
+                plan: PlanId,
+                actor: Option<UserId>,
+            ) -> Result<Plan, StoreError> {
+                let mut tx = self.begin().await?;
+                let before: Option<PlanRow> =
+                    sqlx::query_as(&format!("select {PLAN_COLUMNS} from plans where id = $1"))
+                        .bind(plan.0)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                let before = Plan::try_from(before.ok_or(StoreError::NotFound)?)?;
+                let mut published: Vec<(i64,)> = sqlx::query_as(
+                    "update tasks set status = $2 where plan_id = $1 and status = $3 returning id",
+                )
+                .bind(plan.0)
+                .bind(TaskStatus::Published.code())
+                .bind(TaskStatus::Draft.code())
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                published.sort_unstable();
+                let row: PlanRow = sqlx::query_as(&format!(
+                    "update plans set published = $2 where id = $1 returning {PLAN_COLUMNS}"
+                ))
+                .bind(plan.0)
+                .bind(true)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let after = Plan::try_from(row)?;
+                let after_json = to_json(&serde_json::json!({
+                    "plan": &after,
+                    "published_tasks": published.iter().map(|(id,)| *id).collect::<Vec<_>>(),
+                }))?;
+                append_audit(
+                    &mut tx,
+                    "plan.publish",
+                    "plan",
+                    plan.to_string(),
+                    actor,
+                    Some(to_json(&before)?),
+                    Some(after_json),
+                )
+                .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(after)
+            }
+
+            async fn get_task(&self, id: TaskId) -> Result<TaskRecord, StoreError> {
+                let mut conn = self.pool.acquire().await.map_err(map_err)?;
+                load_task(&mut conn, id).await?.ok_or(StoreError::NotFound)
+            }
+
+            async fn list_tasks(&self, filter: &TaskFilter) -> Result<Vec<TaskRecord>, StoreError> {
+                let plan = filter.plan.map(|p| p.0);
+                let unit = filter.lead_or_co_unit.map(|u| u.0);
+                let status = filter.status.map(TaskStatus::code);
+                let rows: Vec<TaskRow> = sqlx::query_as(&format!(
+                    "select {TASK_COLUMNS} from tasks where {TASK_FILTER} order by id"
+                ))
+                .bind(plan)
+                .bind(unit)
+                .bind(status)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+                let links: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                    "select task_id, unit_id from task_co_units where task_id in \
+                     (select id from tasks where {TASK_FILTER})"
+                ))
+                .bind(plan)
+                .bind(unit)
+                .bind(status)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+                let mut co_units = std::collections::HashMap::<i64, Vec<OrgUnitId>>::new();
+                for (task, unit) in links {
+                    co_units.entry(task).or_default().push(OrgUnitId(unit));
+                }
+                rows.into_iter()
+                    .map(|row| {
+                        let units = co_units.remove(&row.id).unwrap_or_default();
+                        row.into_record(units)
+                    })
+                    .collect()
+            }
+
+            async fn complete_task(
+                &self,
+                id: TaskId,
+                at: chrono::DateTime<chrono::Utc>,
+                actor: Option<UserId>,
+            ) -> Result<TaskRecord, StoreError> {
+                let mut tx = self.begin().await?;
+                let before = load_task(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                let changed = sqlx::query(
+                    "update tasks set status = $2, completed_at = $3 \
+                     where id = $1 and status = $4",
+                )
+                .bind(id.0)
+                .bind(TaskStatus::Completed.code())
+                .bind(to_db_time(at))
+                .bind(TaskStatus::Published.code())
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?
+                .rows_affected();
+                if changed == 0 {
+                    return Err(conflict("tasks.status"));
+                }
+                let after = load_task(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                append_audit(
+                    &mut tx,
+                    "task.complete",
+                    "task",
+                    id.0.to_string(),
+                    actor,
+                    Some(to_json(&before)?),
+                    Some(to_json(&after)?),
+                )
+                .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(after)
+            }
+
+            async fn extend_task(
+                &self,
+                id: TaskId,
+                new_due: chrono::NaiveDate,
+                actor: Option<UserId>,
+            ) -> Result<TaskRecord, StoreError> {
+                let mut tx = self.begin().await?;
+                let before = load_task(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                let changed = sqlx::query(
+                    "update tasks set due_date = $2 \
+                     where id = $1 and status = $3 and start_date <= $2",
+                )
+                .bind(id.0)
+                .bind(new_due)
+                .bind(TaskStatus::Published.code())
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?
+                .rows_affected();
+                if changed == 0 {
+                    return Err(conflict("tasks.status"));
+                }
+                let after = load_task(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                append_audit(
+                    &mut tx,
+                    "task.extend",
+                    "task",
+                    id.0.to_string(),
+                    actor,
+                    Some(to_json(&before)?),
+                    Some(to_json(&after)?),
+                )
+                .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(after)
+            }
+
+            async fn upsert_report_draft(
+                &self,
+                report: &NewReport,
+                actor: Option<UserId>,
+            ) -> Result<ReportRecord, StoreError> {
+                let mut tx = self.begin().await?;
+                let existing: Option<ReportRow> = sqlx::query_as(&format!(
+                    "select {REPORT_COLUMNS} from reports where task_id = $1 and period_start = $2"
+                ))
+                .bind(report.task.0)
+                .bind(report.period_start)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let updated_at = to_db_time(now());
+                let (action, before, row) = match existing {
+                    None => {
+                        let row: ReportRow = sqlx::query_as(&format!(
+                            "insert into reports \
+                             (task_id, period_start, progress_text, problems, next_steps, percent, \
+                             needs_coordination, state, updated_at) \
+                             values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning {REPORT_COLUMNS}"
+                        ))
+                        .bind(report.task.0)
+                        .bind(report.period_start)
+                        .bind(&report.progress_text)
+                        .bind(&report.problems)
+                        .bind(&report.next_steps)
+                        .bind(report.percent)
+                        .bind(report.needs_coordination)
+                        .bind(ReportState::Draft.code())
+                        .bind(&updated_at)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                        ("report.insert", None, row)
+                    }
+                    Some(old) => {
+                        let id = old.id;
+                        let before = ReportRecord::try_from(old)?;
+                        let row: Option<ReportRow> = sqlx::query_as(&format!(
+                            "update reports set progress_text = $2, problems = $3, \
+                             next_steps = $4, percent = $5, needs_coordination = $6, \
+                             updated_at = $7 where id = $1 and state in ($8, $9) \
+                             returning {REPORT_COLUMNS}"
+                        ))
+                        .bind(id)
+                        .bind(&report.progress_text)
+                        .bind(&report.problems)
+                        .bind(&report.next_steps)
+                        .bind(report.percent)
+                        .bind(report.needs_coordination)
+                        .bind(&updated_at)
+                        .bind(ReportState::Draft.code())
+                        .bind(ReportState::Returned.code())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                        let row = row.ok_or_else(|| conflict("reports.state"))?;
+                        ("report.update", Some(to_json(&before)?), row)
+                    }
+                };
+                let stored = ReportRecord::try_from(row)?;
+                let after = Some(to_json(&stored)?);
+                let id = stored.id.to_string();
+                append_audit(&mut tx, action, "report", id, actor, before, after).await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(stored)
+            }
+
+            async fn submit_report(
+                &self,
+                id: ReportId,
+                now: chrono::DateTime<chrono::Utc>,
+                actor: Option<UserId>,
+            ) -> Result<ReportRecord, StoreError> {
+                let mut tx = self.begin().await?;
+                let before = load_report(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                let row: Option<ReportRow> = sqlx::query_as(&format!(
+                    "update reports set state = $2, \
+                     first_submitted_at = coalesce(first_submitted_at, $3), updated_at = $3 \
+                     where id = $1 and state in ($4, $5) returning {REPORT_COLUMNS}"
+                ))
+                .bind(id.0)
+                .bind(ReportState::Submitted.code())
+                .bind(to_db_time(now))
+                .bind(ReportState::Draft.code())
+                .bind(ReportState::Returned.code())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let after = ReportRecord::try_from(row.ok_or_else(|| conflict("reports.state"))?)?;
+                append_audit(
+                    &mut tx,
+                    "report.submit",
+                    "report",
+                    id.to_string(),
+                    actor,
+                    Some(to_json(&before)?),
+                    Some(to_json(&after)?),
+                )
+                .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(after)
+            }
+
+            async fn review_report(
+                &self,
+                id: ReportId,
+                accept: bool,
+                comment: Option<&str>,
+                actor: Option<UserId>,
+            ) -> Result<ReportRecord, StoreError> {
+                let mut tx = self.begin().await?;
+                let before = load_report(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                let (state, action) = if accept {
+                    (ReportState::Accepted, "report.accept")
+                } else {
+                    (ReportState::Returned, "report.return")
+                };
+                let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+                let row: Option<ReportRow> = sqlx::query_as(&format!(
+                    "update reports set state = $2, review_comment = $3, reviewed_by = $4, \
+                     updated_at = $5 where id = $1 and state = $6 returning {REPORT_COLUMNS}"
+                ))
+                .bind(id.0)
+                .bind(state.code())
+                .bind(comment)
+                .bind(actor.map(|a| a.0))
+                .bind(to_db_time(now()))
+                .bind(ReportState::Submitted.code())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let after = ReportRecord::try_from(row.ok_or_else(|| conflict("reports.state"))?)?;
+                append_audit(
+                    &mut tx,
+                    action,
+                    "report",
+                    id.to_string(),
+                    actor,
+                    Some(to_json(&before)?),
+                    Some(to_json(&after)?),
+                )
+                .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(after)
+            }
+
+            async fn list_reports(&self, task: TaskId) -> Result<Vec<ReportRecord>, StoreError> {
+                let rows: Vec<ReportRow> = sqlx::query_as(&format!(
+                    "select {REPORT_COLUMNS} from reports where task_id = $1 \
+                     order by period_start, id"
+                ))
+                .bind(task.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+                rows.into_iter().map(ReportRecord::try_from).collect()
             }
 
             async fn list_audit_events(

@@ -7,9 +7,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use chrono::{NaiveDate, NaiveTime};
 use duban_core::audit::verify_chain;
 use duban_core::org::{NewOrgUnit, NewUser, OrgUnitId, OrgUnitKind, Role, UserId};
-use duban_core::store::{Store, StoreError};
+use duban_core::store::{Store, StoreError, TaskFilter};
+use duban_core::tasks::{
+    CadenceSettings, Frequency, Light, NewPlan, NewReport, NewTask, ReportId, ReportRecord,
+    ReportState, TaskId, TaskRecord, TaskStatus, assess, local_instant,
+};
 use std::sync::Arc;
 
 /// Direct SQL access to the same database, to play the part of someone editing rows by hand.
@@ -167,6 +172,8 @@ async fn story(store: Arc<dyn Store>, raw: Raw) {
     let page = store.list_audit_events(2, 3).await.unwrap();
     assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 4, 5]);
 
+    plans_tasks_and_reports(&*store, bureau.id, department.id, school.id).await;
+
     // Someone edits an audit row by hand: the chain names it.
     let changed = raw
         .exec("update audit_events set after_json = '{\"name\":\"改过\"}' where seq = 3")
@@ -182,6 +189,297 @@ async fn story(store: Arc<dyn Store>, raw: Raw) {
     let broken = verify_chain(&events).unwrap_err();
     assert_eq!(broken.seq, 2, "{broken}");
     assert!(broken.reason.contains("删除"), "{broken}");
+}
+
+/// Plans, tasks and reports: decompose, publish (交办), report, return, resubmit, accept, extend,
+/// complete. Runs inside `story` on the org it built; every write adds one chained audit event.
+async fn plans_tasks_and_reports(
+    store: &dyn Store,
+    bureau: OrgUnitId,
+    department: OrgUnitId,
+    school: OrgUnitId,
+) {
+    let users = store.list_users().await.unwrap();
+    let id_of = |name: &str| users.iter().find(|u| u.username == name).unwrap().id;
+    let (leader, dcs, jjk) = (id_of("leader"), id_of("dcs"), id_of("jjk"));
+    let audit_before = store.list_audit_events(0, 10_000).await.unwrap().len();
+    let d = |m: u32, day: u32| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let at = |m: u32, day: u32, h: u32| {
+        local_instant(d(m, day), NaiveTime::from_hms_opt(h, 0, 0).unwrap())
+    };
+
+    // Bad input never reaches the store: the constructors refuse it, in Chinese.
+    let err = NewTask::new("  ", d(1, 5), d(6, 30), Frequency::Weekly).unwrap_err();
+    assert_eq!(err.to_string(), "任务名称不能为空");
+    let err = NewTask::new("任务", d(6, 30), d(1, 5), Frequency::Weekly).unwrap_err();
+    assert!(err.to_string().contains("完成时限"), "{err}");
+    let err = NewReport::new(TaskId(1), d(1, 5), "进展", "", "", 150.0, false).unwrap_err();
+    assert!(
+        err.to_string().contains("完成进度必须在0到100之间"),
+        "{err}"
+    );
+
+    // Import a plan and confirm its drafts as three tasks, one with a co-unit.
+    let source = "一、推进集团化办学。二、建设智慧校园。三、加强师资队伍建设。";
+    let new_plan = NewPlan::new("2026年工作要点", Some(2026), "要点.txt", source, "{}").unwrap();
+    let plan = store.insert_plan(&new_plan, Some(dcs)).await.unwrap();
+    assert!(!plan.published);
+    assert_eq!(store.get_plan(plan.id).await.unwrap(), plan);
+
+    let mut group = NewTask::new("推进集团化办学", d(1, 5), d(12, 31), Frequency::Weekly).unwrap();
+    group.path = vec!["一、".into()];
+    group.text = "推进集团化办学。".into();
+    (group.source_start, group.source_end) = (Some(2), Some(10));
+    group.lead_unit = Some(department);
+    group.co_units = vec![school];
+    group.leader = Some(leader);
+    group.owner_name = Some("张科长".into());
+    let group = group.validated().unwrap();
+    let mut smart = NewTask::new("建设智慧校园", d(1, 5), d(6, 30), Frequency::Monthly).unwrap();
+    smart.lead_unit = Some(school);
+    let mut teachers =
+        NewTask::new("加强师资队伍建设", d(1, 5), d(3, 31), Frequency::Weekly).unwrap();
+    teachers.lead_unit = Some(department);
+    teachers.weight = 2.0;
+
+    // A batch with one bad row stores nothing.
+    let mut ghost = teachers.clone();
+    ghost.lead_unit = Some(OrgUnitId(9999));
+    let batch = [group.clone(), ghost];
+    let err = store
+        .insert_tasks(plan.id, &batch, Some(dcs))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    let in_plan = TaskFilter {
+        plan: Some(plan.id),
+        ..TaskFilter::default()
+    };
+    assert!(store.list_tasks(&in_plan).await.unwrap().is_empty());
+
+    let batch = [group, smart, teachers];
+    let tasks = store
+        .insert_tasks(plan.id, &batch, Some(dcs))
+        .await
+        .unwrap();
+    assert_eq!(tasks.len(), 3);
+    let (group, smart, teachers) = (&tasks[0], &tasks[1], &tasks[2]);
+    assert!(tasks.iter().all(|t| t.status == TaskStatus::Draft));
+    assert!(tasks.iter().all(|t| t.plan == Some(plan.id)));
+    assert_eq!(group.co_units, [school]);
+    assert_eq!(group.path, ["一、"]);
+    assert_eq!(group.owner_name.as_deref(), Some("张科长"));
+    let quoted: String = source.chars().skip(2).take(8).collect();
+    assert_eq!(quoted, "推进集团化办学。");
+    assert_eq!(teachers.timeline.weight, 2.0);
+    assert_eq!(store.get_task(group.id).await.unwrap(), *group);
+    let err = store.get_task(TaskId(9999)).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+
+    // Before 交办 a unit sees nothing; afterwards, its lead and co-unit tasks and no others.
+    let mine = |unit| TaskFilter {
+        lead_or_co_unit: Some(unit),
+        status: Some(TaskStatus::Published),
+        ..TaskFilter::default()
+    };
+    assert!(store.list_tasks(&mine(school)).await.unwrap().is_empty());
+    let published = store.publish_plan(plan.id, Some(dcs)).await.unwrap();
+    assert!(published.published);
+    let all = store.list_tasks(&in_plan).await.unwrap();
+    assert!(all.iter().all(|t| t.status == TaskStatus::Published));
+    let ids = |tasks: Vec<TaskRecord>| tasks.iter().map(|t| t.id).collect::<Vec<_>>();
+    let school_tasks = store.list_tasks(&mine(school)).await.unwrap();
+    assert_eq!(school_tasks[0].co_units, [school]);
+    assert_eq!(ids(school_tasks), [group.id, smart.id]);
+    let department_tasks = store.list_tasks(&mine(department)).await.unwrap();
+    assert_eq!(ids(department_tasks), [group.id, teachers.id]);
+    assert!(store.list_tasks(&mine(bureau)).await.unwrap().is_empty());
+
+    // A weekly report: drafted, edited, submitted before Friday 17:00.
+    let week = d(1, 5);
+    let draft = NewReport::new(group.id, week, "已召开推进会", "", "", 10.0, false).unwrap();
+    let first = store.upsert_report_draft(&draft, Some(jjk)).await.unwrap();
+    assert_eq!(
+        (first.state, first.first_submitted_at),
+        (ReportState::Draft, None)
+    );
+    let edited = NewReport::new(
+        group.id,
+        week,
+        "已召开推进会，确定试点校",
+        "经费未到位",
+        "下周印发方案",
+        20.0,
+        true,
+    )
+    .unwrap();
+    let report = store.upsert_report_draft(&edited, Some(jjk)).await.unwrap();
+    assert_eq!(report.id, first.id);
+    assert_eq!(
+        (report.percent, report.problems.as_str()),
+        (20.0, "经费未到位")
+    );
+    assert!(report.needs_coordination);
+    let submitted_at = at(1, 9, 16);
+    let report = store
+        .submit_report(report.id, submitted_at, Some(jjk))
+        .await
+        .unwrap();
+    assert_eq!(report.state, ReportState::Submitted);
+    assert_eq!(report.first_submitted_at, Some(submitted_at));
+    // Submitted: no more edits, no second submission.
+    let err = store
+        .upsert_report_draft(&edited, Some(jjk))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    let err = store
+        .submit_report(report.id, at(1, 9, 17), Some(jjk))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+
+    // Returned with a comment, revised, resubmitted: the first submission time is kept.
+    let returned = store
+        .review_report(report.id, false, Some("请补充试点校名单"), Some(dcs))
+        .await
+        .unwrap();
+    assert_eq!(returned.state, ReportState::Returned);
+    assert_eq!(returned.review_comment.as_deref(), Some("请补充试点校名单"));
+    assert_eq!(returned.reviewed_by, Some(dcs));
+    let revised =
+        NewReport::new(group.id, week, "确定试点校：实验小学", "", "", 25.0, false).unwrap();
+    let revised = store
+        .upsert_report_draft(&revised, Some(jjk))
+        .await
+        .unwrap();
+    assert_eq!(
+        (revised.id, revised.state),
+        (report.id, ReportState::Returned)
+    );
+    let resubmitted = store
+        .submit_report(report.id, at(1, 12, 10), Some(jjk))
+        .await
+        .unwrap();
+    assert_eq!(resubmitted.state, ReportState::Submitted);
+    assert_eq!(resubmitted.first_submitted_at, Some(submitted_at));
+    let accepted = store
+        .review_report(report.id, true, Some("同意"), Some(dcs))
+        .await
+        .unwrap();
+    assert_eq!(accepted.state, ReportState::Accepted);
+    // A second reviewer acting on the same report loses.
+    let err = store
+        .review_report(report.id, false, Some("晚了"), Some(leader))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    let err = store
+        .review_report(ReportId(9999), true, None, Some(dcs))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    let reports = store.list_reports(group.id).await.unwrap();
+    assert_eq!(reports, std::slice::from_ref(&accepted));
+    assert_eq!(reports[0].progress_text, "确定试点校：实验小学");
+
+    // The stored facts feed the light rules: reported on time, on pace, next deadline ahead.
+    let group_now = store.get_task(group.id).await.unwrap();
+    let summaries: Vec<_> = reports.iter().map(ReportRecord::summary).collect();
+    let settings = CadenceSettings::default();
+    let assessment = assess(&group_now.facts(), &summaries, at(1, 14, 12), &settings);
+    assert_eq!(assessment.light, Light::Green, "{assessment:?}");
+    assert_eq!(assessment.reported_percent, Some(25.0));
+
+    // 延期 keeps the original deadline; a due date before the start is refused.
+    let extended = store
+        .extend_task(smart.id, d(9, 30), Some(leader))
+        .await
+        .unwrap();
+    assert_eq!(extended.timeline.due, d(9, 30));
+    assert_eq!(extended.timeline.original_due, d(6, 30));
+    assert!(extended.timeline.is_extended());
+    let err = store
+        .extend_task(smart.id, d(1, 1), Some(leader))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+
+    // 办结 sets the status and the time; a completed task cannot be completed or extended again.
+    let done_at = at(3, 20, 10);
+    let done = store
+        .complete_task(teachers.id, done_at, Some(leader))
+        .await
+        .unwrap();
+    assert_eq!(done.status, TaskStatus::Completed);
+    assert_eq!(done.timeline.completed_at, Some(done_at));
+    let err = store
+        .complete_task(teachers.id, done_at, Some(leader))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    let err = store
+        .extend_task(teachers.id, d(12, 31), Some(leader))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    let assessment = assess(&done.facts(), &[], at(4, 1, 9), &settings);
+    assert_eq!(
+        (assessment.light, assessment.was_late),
+        (Light::None, false)
+    );
+    let completed = TaskFilter {
+        status: Some(TaskStatus::Completed),
+        ..TaskFilter::default()
+    };
+    assert_eq!(
+        ids(store.list_tasks(&completed).await.unwrap()),
+        [teachers.id]
+    );
+
+    // One audit event per successful write, none for the refused ones, and the chain verifies:
+    // plan, 3 tasks, publish, 3 report saves, 2 submissions, 2 reviews, extension, completion.
+    let events = store.list_audit_events(0, 10_000).await.unwrap();
+    assert_eq!(events.len(), audit_before + 14);
+    assert_eq!(verify_chain(&events), Ok(()));
+    let actions: Vec<_> = events[audit_before..]
+        .iter()
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "plan.insert",
+            "task.insert",
+            "task.insert",
+            "task.insert",
+            "plan.publish",
+            "report.insert",
+            "report.update",
+            "report.submit",
+            "report.return",
+            "report.update",
+            "report.submit",
+            "report.accept",
+            "task.extend",
+            "task.complete",
+        ]
+    );
+    let extend = &events[audit_before + 12];
+    assert!(
+        extend
+            .before
+            .as_deref()
+            .unwrap()
+            .contains("\"due\":\"2026-06-30\"")
+    );
+    assert!(
+        extend
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("\"due\":\"2026-09-30\"")
+    );
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@
 pub mod lights;
 pub mod model;
 pub mod pace;
+pub mod records;
 pub mod rollup;
 pub mod schedule;
 
@@ -20,6 +21,9 @@ pub use model::{
     local_day_start, local_instant, to_local,
 };
 pub use pace::{Pace, expected_progress, pace};
+pub use records::{
+    NewPlan, NewReport, NewTask, Plan, PlanId, RecordError, ReportId, ReportRecord, TaskRecord,
+};
 pub use rollup::{RollUp, RollUpChild, rollup};
 pub use schedule::{
     Period, belongs_to, is_on_time, period_containing, periods_between, report_due, task_periods,
