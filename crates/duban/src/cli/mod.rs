@@ -3,10 +3,12 @@
 mod audit;
 mod backup;
 mod db;
+mod demo;
 mod eval_import;
 mod import;
 mod migrate;
 mod rules;
+mod serve;
 mod tree;
 mod user;
 
@@ -41,6 +43,8 @@ enum Command {
     /// 审计日志 (audit log checks).
     #[command(subcommand)]
     Audit(audit::Command),
+    /// 启动网页服务 (start the web server; loads the demo into an empty database).
+    Serve(serve::Args),
 }
 
 /// Runs the parsed command line.
@@ -53,5 +57,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup(args) => backup::run(args),
         Command::User(cmd) => user::run(cmd),
         Command::Audit(cmd) => audit::run(cmd),
+        Command::Serve(args) => serve::run(args),
     }
 }

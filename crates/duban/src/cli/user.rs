@@ -117,7 +117,7 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 /// argon2id with the crate's default parameters and a random salt, as a PHC string.
-fn hash_password(password: &str) -> anyhow::Result<String> {
+pub(crate) fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)

@@ -1,4 +1,5 @@
 //! The one end-to-end test binary of `duban`: runs the real executable. One module per area.
 
 mod cli;
+mod serve;
 mod store_cli;
