@@ -312,6 +312,33 @@ macro_rules! sql_store {
             }
         }
 
+        /// The end of a guarded task update: a conflict when the guard matched no row (the task
+        /// was not in the expected state), else the task as it is now, audited before → after.
+        async fn finish_task_change(
+            tx: &mut sqlx::Transaction<'static, $Db>,
+            id: TaskId,
+            changed: u64,
+            action: &str,
+            before: &TaskRecord,
+            actor: Option<UserId>,
+        ) -> Result<TaskRecord, StoreError> {
+            if changed == 0 {
+                return Err(conflict("tasks.status"));
+            }
+            let after = load_task(tx, id).await?.ok_or(StoreError::NotFound)?;
+            append_audit(
+                tx,
+                action,
+                "task",
+                id.0.to_string(),
+                actor,
+                Some(to_json(before)?),
+                Some(to_json(&after)?),
+            )
+            .await?;
+            Ok(after)
+        }
+
         /// Appends `event` as the next link of the chain, inside the caller's transaction.
         async fn append_audit(
             tx: &mut sqlx::Transaction<'static, $Db>,
@@ -722,20 +749,8 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?
                 .rows_affected();
-                if changed == 0 {
-                    return Err(conflict("tasks.status"));
-                }
-                let after = load_task(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-                append_audit(
-                    &mut tx,
-                    "task.complete",
-                    "task",
-                    id.0.to_string(),
-                    actor,
-                    Some(to_json(&before)?),
-                    Some(to_json(&after)?),
-                )
-                .await?;
+                let after =
+                    finish_task_change(&mut tx, id, changed, "task.complete", &before, actor).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(after)
             }
@@ -759,20 +774,8 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?
                 .rows_affected();
-                if changed == 0 {
-                    return Err(conflict("tasks.status"));
-                }
-                let after = load_task(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-                append_audit(
-                    &mut tx,
-                    "task.extend",
-                    "task",
-                    id.0.to_string(),
-                    actor,
-                    Some(to_json(&before)?),
-                    Some(to_json(&after)?),
-                )
-                .await?;
+                let after =
+                    finish_task_change(&mut tx, id, changed, "task.extend", &before, actor).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(after)
             }
