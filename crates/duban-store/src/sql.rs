@@ -326,17 +326,22 @@ macro_rules! sql_store {
                 return Err(conflict("tasks.status"));
             }
             let after = load_task(tx, id).await?.ok_or(StoreError::NotFound)?;
-            append_audit(
-                tx,
-                action,
-                "task",
-                id.0.to_string(),
-                actor,
-                Some(to_json(before)?),
-                Some(to_json(&after)?),
-            )
-            .await?;
+            audit_change(tx, action, "task", id.0.to_string(), actor, before, &after).await?;
             Ok(after)
+        }
+
+        /// Audits a change of one entity from `before` to `after` (both stored as JSON).
+        async fn audit_change<B: serde::Serialize, A: serde::Serialize>(
+            tx: &mut sqlx::Transaction<'static, $Db>,
+            action: &str,
+            entity: &str,
+            entity_id: String,
+            actor: Option<UserId>,
+            before: &B,
+            after: &A,
+        ) -> Result<(), StoreError> {
+            let (before, after) = (to_json(before)?, to_json(after)?);
+            append_audit(tx, action, entity, entity_id, actor, Some(before), Some(after)).await
         }
 
         /// Appends `event` as the next link of the chain, inside the caller's transaction.
@@ -526,16 +531,8 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?;
                 let after = User::try_from(row)?;
-                append_audit(
-                    &mut tx,
-                    "user.set_active",
-                    "user",
-                    id.to_string(),
-                    actor,
-                    Some(to_json(&before)?),
-                    Some(to_json(&after)?),
-                )
-                .await?;
+                audit_change(&mut tx, "user.set_active", "user", id.to_string(), actor, &before, &after)
+                    .await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(after)
             }
@@ -872,16 +869,8 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?;
                 let after = ReportRecord::try_from(row.ok_or_else(|| conflict("reports.state"))?)?;
-                append_audit(
-                    &mut tx,
-                    "report.submit",
-                    "report",
-                    id.to_string(),
-                    actor,
-                    Some(to_json(&before)?),
-                    Some(to_json(&after)?),
-                )
-                .await?;
+                audit_change(&mut tx, "report.submit", "report", id.to_string(), actor, &before, &after)
+                    .await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(after)
             }
@@ -915,16 +904,8 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?;
                 let after = ReportRecord::try_from(row.ok_or_else(|| conflict("reports.state"))?)?;
-                append_audit(
-                    &mut tx,
-                    action,
-                    "report",
-                    id.to_string(),
-                    actor,
-                    Some(to_json(&before)?),
-                    Some(to_json(&after)?),
-                )
-                .await?;
+                audit_change(&mut tx, action, "report", id.to_string(), actor, &before, &after)
+                    .await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(after)
             }
