@@ -4,8 +4,11 @@
 //! drafts; later tasks, reports and supervision). It must not do I/O, talk HTTP or SQL, or read
 //! the clock: rules that depend on time take `now` as an argument so tests can play a whole year.
 
+pub mod access;
 pub mod audit;
+pub mod auth;
 pub mod org;
 pub mod plan;
+pub mod service;
 pub mod store;
 pub mod tasks;

@@ -6,17 +6,20 @@
 //! audit event cannot be committed. Password hashes go in and come out as opaque strings: the
 //! store never logs them and never puts them into an audit event.
 //!
-//! Grouped by area: org and users, plans and tasks, reports, audit; sessions come later.
+//! Grouped by area: org and users, sessions, plans and tasks, reports and their evidence,
+//! requests and 批示, audit.
 //!
 //! Writes that move a task or a report from one state to another check the expected current
 //! state in the same statement that changes it, so two people acting at once cannot both win:
 //! the loser gets `Conflict`.
 
 use crate::audit::AuditEvent;
-use crate::org::{NewOrgUnit, NewUser, OrgUnit, OrgUnitId, User, UserId};
+use crate::auth::SessionRecord;
+use crate::org::{NewOrgUnit, NewUser, OrgUnit, OrgUnitId, Role, User, UserId};
 use crate::tasks::{
-    NewPlan, NewReport, NewTask, Plan, PlanId, ReportId, ReportRecord, TaskId, TaskRecord,
-    TaskStatus,
+    AttachmentId, AttachmentRecord, Frequency, InstructionRecord, NewAttachment, NewInstruction,
+    NewPlan, NewReport, NewRequest, NewTask, Plan, PlanId, ReportId, ReportRecord, ReportState,
+    ReportSummary, RequestId, RequestRecord, RequestState, TaskId, TaskRecord, TaskStatus,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -31,6 +34,38 @@ pub struct TaskFilter {
     pub lead_or_co_unit: Option<OrgUnitId>,
     /// Only the tasks in this status.
     pub status: Option<TaskStatus>,
+}
+
+/// Which requests `Store::list_requests` returns; every `None` means "any".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestFilter {
+    /// Only the requests of this task.
+    pub task: Option<TaskId>,
+    /// Only the requests in this state.
+    pub state: Option<RequestState>,
+}
+
+/// One row of the 任务分解表 grid as edited before 交办: every field replaces the stored one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskEdit {
+    /// The task edited (a `Draft`).
+    pub id: TaskId,
+    /// 工作任务, validated like `NewTask::title`.
+    pub title: String,
+    /// 责任科室.
+    pub lead_unit: Option<OrgUnitId>,
+    /// 配合单位 (deduplicated, without the lead unit).
+    pub co_units: Vec<OrgUnitId>,
+    /// 牵头领导.
+    pub leader: Option<UserId>,
+    /// 责任人.
+    pub owner_name: Option<String>,
+    /// 开始日期.
+    pub start: NaiveDate,
+    /// 完成时限 (also becomes the original deadline: nothing was promised yet).
+    pub due: NaiveDate,
+    /// 报送频次.
+    pub frequency: Frequency,
 }
 
 /// Why a store call failed. Messages never carry a password hash or a connection string.
@@ -84,13 +119,49 @@ pub trait Store: Send + Sync {
     /// Every user, by id.
     async fn list_users(&self) -> Result<Vec<User>, StoreError>;
 
-    /// Activates or deactivates a user; `NotFound` when there is no such user.
+    /// Activates or deactivates a user (deactivating ends their sessions); `NotFound` when
+    /// there is no such user.
     async fn set_user_active(
         &self,
         id: UserId,
         active: bool,
         actor: Option<UserId>,
     ) -> Result<User, StoreError>;
+
+    /// The user with this id; `NotFound` when there is none.
+    async fn get_user(&self, id: UserId) -> Result<User, StoreError>;
+
+    /// Changes a user's name, role and unit (admin). `Conflict` when the unit does not exist.
+    async fn update_user(
+        &self,
+        id: UserId,
+        display_name: &str,
+        role: Role,
+        unit: Option<OrgUnitId>,
+        actor: Option<UserId>,
+    ) -> Result<User, StoreError>;
+
+    /// Replaces a user's password hash and ends all of their sessions (the audit event records
+    /// that the password changed, never the hash). `NotFound` when there is no such user.
+    async fn set_user_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        actor: Option<UserId>,
+    ) -> Result<(), StoreError>;
+
+    /// Stores a new session (sign-in), audited as the user's login.
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+
+    /// The session with this token hash and its user, if it exists (expired or not: the caller
+    /// checks `is_valid_at`, and an inactive user's sessions are deleted by `set_user_active`).
+    async fn get_session(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(SessionRecord, User)>, StoreError>;
+
+    /// Deletes a session (sign-out); deleting one that is gone is not an error.
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
     /// Stores an imported plan (not published).
     async fn insert_plan(&self, plan: &NewPlan, actor: Option<UserId>) -> Result<Plan, StoreError>;
@@ -111,6 +182,15 @@ pub trait Store: Send + Sync {
     /// Publishes (交办) a plan: marks it published and every `Draft` task of it `Published`.
     /// Publishing again publishes the drafts added since. `NotFound` when there is no such plan.
     async fn publish_plan(&self, plan: PlanId, actor: Option<UserId>) -> Result<Plan, StoreError>;
+
+    /// Edits `Draft` tasks (the 任务分解表 grid, bulk edits included), all or none. `Conflict`
+    /// when one is no longer a draft, a unit or leader does not exist, or a due date is before
+    /// its start; `NotFound` when a task does not exist.
+    async fn edit_tasks(
+        &self,
+        edits: &[TaskEdit],
+        actor: Option<UserId>,
+    ) -> Result<Vec<TaskRecord>, StoreError>;
 
     /// The task with this id, with its co-units; `NotFound` when there is none.
     async fn get_task(&self, id: TaskId) -> Result<TaskRecord, StoreError>;
@@ -166,6 +246,81 @@ pub trait Store: Send + Sync {
 
     /// The reports of a task, by period.
     async fn list_reports(&self, task: TaskId) -> Result<Vec<ReportRecord>, StoreError>;
+
+    /// The report with this id; `NotFound` when there is none.
+    async fn get_report(&self, id: ReportId) -> Result<ReportRecord, StoreError>;
+
+    /// Every report in `state` across all tasks (the 审核 queue), oldest change first.
+    async fn list_reports_in_state(
+        &self,
+        state: ReportState,
+    ) -> Result<Vec<ReportRecord>, StoreError>;
+
+    /// What the light rules need of every report of every task (a light-weight read for the
+    /// dashboard and the task list), by task then period.
+    async fn list_report_summaries(&self) -> Result<Vec<(TaskId, ReportSummary)>, StoreError>;
+
+    /// Records an evidence file's metadata for a report (the bytes are already on disk).
+    /// `Conflict` when the report does not exist.
+    async fn insert_attachment(
+        &self,
+        attachment: &NewAttachment,
+        actor: Option<UserId>,
+    ) -> Result<AttachmentRecord, StoreError>;
+
+    /// The attachments of a report, by id.
+    async fn list_attachments(&self, report: ReportId)
+    -> Result<Vec<AttachmentRecord>, StoreError>;
+
+    /// The attachment with this id; `NotFound` when there is none.
+    async fn get_attachment(&self, id: AttachmentId) -> Result<AttachmentRecord, StoreError>;
+
+    /// Files a 办结 or 延期 request. `Conflict` when the task is not published or a request of
+    /// the same kind is already pending for it.
+    async fn insert_request(
+        &self,
+        request: &NewRequest,
+        actor: Option<UserId>,
+    ) -> Result<RequestRecord, StoreError>;
+
+    /// Decides a pending request at `now`; approving completes the task (at `now`) or moves
+    /// its deadline (keeping the original), in the same transaction. `Conflict` when the
+    /// request is no longer pending or the task is no longer published.
+    async fn decide_request(
+        &self,
+        id: RequestId,
+        approve: bool,
+        comment: Option<&str>,
+        now: DateTime<Utc>,
+        actor: Option<UserId>,
+    ) -> Result<RequestRecord, StoreError>;
+
+    /// The request with this id; `NotFound` when there is none.
+    async fn get_request(&self, id: RequestId) -> Result<RequestRecord, StoreError>;
+
+    /// The requests matching `filter`, by id.
+    async fn list_requests(&self, filter: &RequestFilter)
+    -> Result<Vec<RequestRecord>, StoreError>;
+
+    /// Stores a 批示. `Conflict` when the task does not exist.
+    async fn insert_instruction(
+        &self,
+        instruction: &NewInstruction,
+        actor: Option<UserId>,
+    ) -> Result<InstructionRecord, StoreError>;
+
+    /// The 批示 on a task (all tasks when `None`), newest first.
+    async fn list_instructions(
+        &self,
+        task: Option<TaskId>,
+    ) -> Result<Vec<InstructionRecord>, StoreError>;
+
+    /// The audit events about any of these entities (e.g. `("task", "12")`, `("report", "40")`),
+    /// in seq order.
+    async fn list_audit_events_for(
+        &self,
+        entities: &[(String, String)],
+    ) -> Result<Vec<AuditEvent>, StoreError>;
 
     /// Up to `limit` audit events with `seq > after_seq`, in seq order.
     async fn list_audit_events(

@@ -1,37 +1,42 @@
-//! duban-web: the web app of 督办 duban.
+//! duban-web: the web app of 督办 duban — server-rendered pages in Chinese over the use cases
+//! of `duban_core::service`.
 //!
-//! [`router`] builds the axum router over an [`AppState`] (the store behind `Arc<dyn Store>`);
-//! [`serve`] runs it on a bound listener until the shutdown future resolves (graceful: requests in
-//! flight finish). Every response — pages, errors and the 404 fallback alike — carries the security
-//! headers of [`SECURITY_HEADERS`]: a CSP without inline script, frame denial, nosniff and a
-//! same-origin referrer policy.
+//! [`router`] builds the axum router over an [`AppState`]; [`serve`] runs it on a bound listener
+//! until the shutdown future resolves (graceful: requests in flight finish). The layers, outermost
+//! first: security headers on every response ([`SECURITY_HEADERS`]: a CSP without inline script,
+//! frame denial, nosniff, same-origin referrers) → the CSRF guard on every POST
+//! ([`auth::csrf_guard`]) → the routes, each taking a [`auth::Session`] (no session: redirect to
+//! `/login`).
 //!
-//! Routes so far: `GET /healthz` (answers `ok` when the database answers, 503 otherwise). The
-//! pages of the core loop (login, tasks, reports) come next.
+//! Modules: `auth` (passwords, sessions, CSRF, throttling), `state`, `error` (failures → Chinese
+//! pages), `views` (page chrome, formatting), `assets` (our CSS/JS, cache-busted), `upload`
+//! (multipart, type sniffing, evidence files), `routes/*` (one module per area).
+
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod routes;
+pub mod state;
+pub mod upload;
+pub mod views;
 
 use std::future::Future;
-use std::sync::Arc;
+use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use duban_core::store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    /// The only door to persistence.
-    pub store: Arc<dyn Store>,
-}
+pub use state::{AppState, WebSettings};
 
 /// The security headers set on every response (name, value).
 pub const SECURITY_HEADERS: [(&str, &str); 4] = [
     (
         "content-security-policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     ),
     ("x-frame-options", "DENY"),
     ("x-content-type-options", "nosniff"),
@@ -40,9 +45,20 @@ pub const SECURITY_HEADERS: [(&str, &str); 4] = [
 
 /// The router of the whole web app, security headers included.
 pub fn router(state: AppState) -> Router {
+    let max_upload = state.settings.max_upload_bytes;
     let mut app = Router::new()
         .route("/healthz", get(healthz))
+        .route("/static/{file}", get(assets::serve))
+        .merge(routes::login::router())
+        .merge(routes::tasks::router())
+        .merge(routes::reports::router())
+        .merge(routes::plans::router(max_upload))
+        .merge(routes::admin::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_guard,
+        ))
         .with_state(state);
     for (name, value) in SECURITY_HEADERS {
         app = app.layer(SetResponseHeaderLayer::overriding(
@@ -59,9 +75,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// A plain-text response in UTF-8.
@@ -85,7 +104,11 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 /// Every path without a route.
 async fn not_found() -> Response {
-    text(StatusCode::NOT_FOUND, "页面不存在（404）")
+    error::error_page(
+        StatusCode::NOT_FOUND,
+        "页面不存在",
+        "页面不存在（404），请检查网址".into(),
+    )
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //!
 //! Local time is Asia/Shanghai (fixed UTC+8, see [`model::SHANGHAI`]).
 
+pub mod extras;
 pub mod lights;
 pub mod model;
 pub mod pace;
@@ -14,11 +15,16 @@ pub mod records;
 pub mod rollup;
 pub mod schedule;
 
+pub use extras::{
+    AttachmentId, AttachmentRecord, InstructionId, InstructionRecord, MAX_ATTACHMENT_BYTES,
+    Milestone, NewAttachment, NewInstruction, NewRequest, NewTarget, RequestId, RequestKind,
+    RequestRecord, RequestState, TargetId, TargetRecord, TargetValue,
+};
 pub use lights::{Assessment, Light, Reason, ReasonCode, assess, was_late};
 pub use model::{
     CadenceSettings, Frequency, PeriodEndDeadline, ReportState, ReportSummary, SHANGHAI, TaskFacts,
-    TaskId, TaskStatus, TaskTimeline, WeeklyDeadline, end_of_local_day, local_date,
-    local_day_start, local_instant, to_local,
+    TaskId, TaskStatus, TaskTimeline, WeeklyDeadline, end_of_local_day, format_date, format_local,
+    format_number, local_date, local_day_start, local_instant, to_local,
 };
 pub use pace::{Pace, expected_progress, pace};
 pub use records::{

@@ -56,6 +56,12 @@ pub fn end_of_local_day(date: NaiveDate) -> DateTime<Utc> {
 #[serde(transparent)]
 pub struct TaskId(pub i64);
 
+impl std::fmt::Display for TaskId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// How often the responsible unit reports on a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use super::extras::{Milestone, NewTarget, TargetRecord, TargetValue};
 use super::model::{
     Frequency, ReportState, ReportSummary, TaskFacts, TaskId, TaskStatus, TaskTimeline, format_date,
 };
@@ -244,6 +245,10 @@ pub struct NewTask {
     pub frequency: Frequency,
     /// Weight in the parent's roll-up; finite and ≥ 0.
     pub weight: f64,
+    /// Numeric targets (指标) read from the plan or added by the 督查室.
+    pub targets: Vec<NewTarget>,
+    /// Milestones (节点), by date.
+    pub milestones: Vec<Milestone>,
 }
 
 impl NewTask {
@@ -270,6 +275,8 @@ impl NewTask {
             due,
             frequency,
             weight: 1.0,
+            targets: Vec::new(),
+            milestones: Vec::new(),
         }
         .validated()
     }
@@ -308,6 +315,10 @@ impl NewTask {
         self.co_units.dedup();
         let lead = self.lead_unit;
         self.co_units.retain(|unit| Some(*unit) != lead);
+        self.milestones.sort_by(|a, b| a.date.cmp(&b.date));
+        if self.targets.len() > 50 || self.milestones.len() > 50 {
+            return Err(RecordError("一项任务最多50个指标、50个节点".into()));
+        }
         Ok(self)
     }
 }
@@ -345,6 +356,10 @@ pub struct TaskRecord {
     pub timeline: TaskTimeline,
     /// When it was stored (stamped by the store).
     pub created_at: DateTime<Utc>,
+    /// Numeric targets (指标), in input order.
+    pub targets: Vec<TargetRecord>,
+    /// Milestones (节点), by date.
+    pub milestones: Vec<Milestone>,
 }
 
 impl TaskRecord {
@@ -380,6 +395,8 @@ pub struct NewReport {
     pub percent: f64,
     /// Whether the unit asks the 督查室 to coordinate (需协调解决).
     pub needs_coordination: bool,
+    /// The measured value of each of the task's targets that the unit filled in.
+    pub values: Vec<TargetValue>,
 }
 
 impl NewReport {
@@ -406,7 +423,19 @@ impl NewReport {
             next_steps: check_text("下步打算", next_steps, MAX_TEXT_CHARS)?,
             percent,
             needs_coordination,
+            values: Vec::new(),
         })
+    }
+
+    /// Adds the measured target values (each finite; one per target).
+    pub fn with_values(mut self, mut values: Vec<TargetValue>) -> Result<Self, RecordError> {
+        if values.iter().any(|v| !v.value.is_finite()) {
+            return Err(RecordError("指标完成值必须是数字".into()));
+        }
+        values.sort_by_key(|v| v.target);
+        values.dedup_by_key(|v| v.target);
+        self.values = values;
+        Ok(self)
     }
 }
 
@@ -439,6 +468,8 @@ pub struct ReportRecord {
     pub review_comment: Option<String>,
     /// Who reviewed it last.
     pub reviewed_by: Option<UserId>,
+    /// The measured target values, by target.
+    pub values: Vec<TargetValue>,
 }
 
 impl ReportRecord {

@@ -1,10 +1,13 @@
 //! The demo `duban serve` loads into an empty database: the 青禾区文教体局 org (bureau, its
 //! departments named like the default unit rules' units, schools, kindergartens and 街道), one
 //! user per role with a random password, and `demo/plan.txt` imported through the same importer
-//! as any upload, decomposed into tasks and published (交办).
+//! as any upload (by the 督查室 user, through the same use case as the upload page), decomposed
+//! into tasks and published (交办); then the last weeks of the unit's work are played: weekly
+//! reports (mostly on time, a few late or missing), reviews (one returned and resubmitted), a
+//! pending 办结 and a pending 延期 request, and a leader's 批示 — so every page shows something.
 //!
 //! The logins go to `DATA_DIR/demo-logins.txt` (username, password, role, unit name; tab
-//! separated, one a line). Reports, reviews and requests for the demo come later.
+//! separated, one a line).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,10 +15,15 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use chrono::NaiveDate;
-use duban_core::org::{NewOrgUnit, NewUser, OrgUnit, OrgUnitId, OrgUnitKind, Role};
-use duban_core::store::Store;
-use duban_core::tasks::{Frequency, NewPlan, NewTask};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use duban_core::access::Actor;
+use duban_core::org::{NewOrgUnit, NewUser, OrgUnit, OrgUnitKind, Role, User};
+use duban_core::service::{Ctx, plans};
+use duban_core::store::{Store, TaskFilter};
+use duban_core::tasks::{
+    CadenceSettings, NewInstruction, NewReport, NewRequest, TargetValue, TaskRecord, TaskStatus,
+    expected_progress, task_periods,
+};
 
 use super::user::hash_password;
 
@@ -57,9 +65,10 @@ const KINDERGARTENS: [&str; 3] = ["青禾区实验幼儿园", "青禾区机关�
 const SUBDISTRICTS: [&str; 3] = ["东城街道", "西城街道", "滨河街道"];
 
 /// The demo users: username, display name, role, unit name.
-const USERS: [(&str, &str, Role, Option<&str>); 9] = [
+const USERS: [(&str, &str, Role, Option<&str>); 10] = [
     ("admin", "系统管理员", Role::Admin, None),
     ("leader", "王局长", Role::Leader, Some(BUREAU)),
+    ("leader2", "周副局长", Role::Leader, Some(BUREAU)),
     ("duchashi", "督查室李明", Role::Supervisor, Some("办公室")),
     ("xueqian", "学前教育科张丽", Role::Unit, Some("学前教育科")),
     ("jichu", "基础教育科陈刚", Role::Unit, Some("基础教育科")),
@@ -109,7 +118,8 @@ pub async fn load_if_empty(
     }
     let units = insert_org(store).await?;
     let logins = insert_users(store, &units).await?;
-    insert_plan(store, &units).await?;
+    let tasks = insert_plan(store).await?;
+    insert_history(store, &tasks, Utc::now()).await?;
     write_logins(data_dir, &logins)?;
     Ok(Some(logins))
 }
@@ -165,7 +175,9 @@ async fn insert_users(store: &Arc<dyn Store>, units: &[OrgUnit]) -> anyhow::Resu
         USERS.iter().zip(passwords).zip(hashes)
     {
         let unit = match unit_name {
-            Some(n) => Some(unit_id(units, n).ok_or_else(|| anyhow!("演示单位缺失：{n}"))?),
+            Some(n) => {
+                Some(plans::find_unit(units, n).ok_or_else(|| anyhow!("演示单位缺失：{n}"))?)
+            }
             None => None,
         };
         let user = NewUser::parse(username, name, *role, unit)?;
@@ -180,22 +192,16 @@ async fn insert_users(store: &Arc<dyn Store>, units: &[OrgUnit]) -> anyhow::Resu
     Ok(logins)
 }
 
-/// The unit named `name`: exactly, or as one of the `/`-separated names of a unit
-/// (`电教馆` finds `电教馆/信息中心`).
-fn unit_id(units: &[OrgUnit], name: &str) -> Option<OrgUnitId> {
-    let name = name.trim();
-    units
-        .iter()
-        .find(|u| u.name == name)
-        .or_else(|| units.iter().find(|u| u.name.split('/').any(|p| p == name)))
-        .map(|u| u.id)
+async fn user(store: &Arc<dyn Store>, username: &str) -> anyhow::Result<User> {
+    store
+        .get_user_by_username(username)
+        .await?
+        .map(|(u, _)| u)
+        .ok_or_else(|| anyhow!("演示用户缺失：{username}"))
 }
 
-fn truncate(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
-}
-
-async fn insert_plan(store: &Arc<dyn Store>, units: &[OrgUnit]) -> anyhow::Result<()> {
+/// Imports the demo plan as the 督查室 would, fills in the leaders, and publishes it.
+async fn insert_plan(store: &Arc<dyn Store>) -> anyhow::Result<Vec<TaskRecord>> {
     let start = START.context("演示开始日期无效")?;
     let default_due = DEFAULT_DUE.context("演示完成日期无效")?;
     let import = duban_plan::import_bytes(
@@ -204,42 +210,177 @@ async fn insert_plan(store: &Arc<dyn Store>, units: &[OrgUnit]) -> anyhow::Resul
         &duban_plan::ImportOptions::default(),
     )
     .map_err(|e| anyhow!("演示计划导入失败：{e}"))?;
-    let json = serde_json::to_string(&import).context("演示计划无法序列化")?;
-    let plan = NewPlan::new(&import.title, import.plan_year, PLAN_FILE, PLAN_TXT, &json)?;
-    let plan = store.insert_plan(&plan, None).await?;
-    let leader = store
-        .get_user_by_username("leader")
+    let supervisor = user(store, "duchashi").await?;
+    let leaders = [user(store, "leader").await?, user(store, "leader2").await?];
+    let cadence = CadenceSettings::default();
+    let ctx = Ctx {
+        store: store.as_ref(),
+        actor: Actor::from(&supervisor),
+        now: Utc::now(),
+        cadence: &cadence,
+    };
+    let (plan, tasks) = plans::import_plan(&ctx, &import, PLAN_TXT, start, default_due)
+        .await
+        .map_err(|e| anyhow!("演示计划导入失败：{e}"))?;
+    // Alternate the two leaders over the programmes (a programme and its tasks share one);
+    // a draft without a unit the rules could guess goes to 办公室 so that the plan can be published.
+    let office = store
+        .list_org_units()
         .await?
-        .map(|(user, _)| user.id);
-    let mut tasks = Vec::new();
-    for draft in &import.drafts {
-        let lead = draft
-            .lead_unit
-            .as_deref()
-            .or(draft.suggested_unit.as_deref())
-            .and_then(|n| unit_id(units, n));
-        let due = draft
-            .due
-            .as_deref()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .filter(|d| *d >= start)
-            .unwrap_or(default_due);
-        let mut task = NewTask::new(&truncate(&draft.title, 200), start, due, Frequency::Weekly)?;
-        task.path = draft.path.clone();
-        task.text = truncate(&draft.text, 5000);
-        task.source_start = u32::try_from(draft.start).ok();
-        task.source_end = u32::try_from(draft.end).ok();
-        task.lead_unit = lead;
-        task.co_units = draft
-            .co_units
-            .iter()
-            .filter_map(|n| unit_id(units, n))
-            .collect();
-        task.leader = leader;
-        tasks.push(task.validated()?);
+        .into_iter()
+        .find(|u| u.name == "办公室")
+        .map(|u| u.id);
+    let mut leader_of_root = std::collections::HashMap::new();
+    let mut edits = Vec::new();
+    for t in &tasks {
+        let root = t.parent.unwrap_or(t.id);
+        let n = leader_of_root.len();
+        let leader = *leader_of_root
+            .entry(root)
+            .or_insert(leaders[n % leaders.len()].id);
+        edits.push(duban_core::store::TaskEdit {
+            id: t.id,
+            title: t.title.clone(),
+            lead_unit: t.lead_unit.or(office),
+            co_units: t.co_units.clone(),
+            leader: Some(leader),
+            owner_name: t.owner_name.clone(),
+            start: t.timeline.start,
+            due: t.timeline.due,
+            frequency: t.timeline.frequency,
+        });
     }
-    store.insert_tasks(plan.id, &tasks, None).await?;
-    store.publish_plan(plan.id, None).await?;
+    plans::edit_tasks(&ctx, &edits)
+        .await
+        .map_err(|e| anyhow!("演示任务分解失败：{e}"))?;
+    plans::publish(&ctx, plan.id)
+        .await
+        .map_err(|e| anyhow!("演示计划交办失败：{e}"))?;
+    Ok(store
+        .list_tasks(&TaskFilter {
+            plan: Some(plan.id),
+            ..TaskFilter::default()
+        })
+        .await?)
+}
+
+/// A small deterministic spread per task and week (no randomness: every demo looks alike).
+fn spread(task: i64, week: usize) -> i64 {
+    (task * 37 + week as i64 * 11) % 100
+}
+
+/// Plays the last weeks of reporting up to `now`: each leaf task's lead unit reports weekly, a
+/// few reports late or missing, most accepted; one is returned and resubmitted; then a pending
+/// completion and extension request and a 批示.
+async fn insert_history(
+    store: &Arc<dyn Store>,
+    tasks: &[TaskRecord],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const WEEKS: usize = 6;
+    let cadence = CadenceSettings::default();
+    let supervisor = user(store, "duchashi").await?;
+    let leader = user(store, "leader").await?;
+    let parents: std::collections::HashSet<_> = tasks.iter().filter_map(|t| t.parent).collect();
+    let leaves: Vec<&TaskRecord> = tasks
+        .iter()
+        .filter(|t| !parents.contains(&t.id) && t.status == TaskStatus::Published)
+        .collect();
+    let mut returned_one = false;
+    for task in &leaves {
+        let periods = task_periods(&task.timeline, now, &cadence);
+        let past: Vec<_> = periods.iter().filter(|p| p.due < now).collect();
+        let recent = &past[past.len().saturating_sub(WEEKS)..];
+        for (week, period) in recent.iter().enumerate() {
+            let roll = spread(task.id.0, week);
+            if roll < 8 {
+                continue; // this week's report is missing
+            }
+            // Most units report a day before the deadline; some a few hours late.
+            let submitted = if roll < 14 {
+                period.due + Duration::hours(20)
+            } else {
+                period.due - Duration::hours(24 + roll % 48)
+            };
+            let pace = expected_progress(&task.timeline, submitted);
+            let behind = if task.id.0 % 5 == 0 { 30.0 } else { 0.0 };
+            let percent = (pace - behind + (roll % 10) as f64 - 5.0).clamp(0.0, 100.0);
+            let percent = (percent * 10.0).round() / 10.0;
+            let mut report = NewReport::new(
+                task.id,
+                period.start_date(),
+                &format!("按计划推进，本周完成阶段性工作，累计完成约{percent}%。"),
+                if roll % 4 == 0 {
+                    "部分经费尚未到位。"
+                } else {
+                    ""
+                },
+                "继续按序时进度推进，下周完成既定节点。",
+                percent,
+                roll % 13 == 0,
+            )?;
+            if let Some(target) = task.targets.first()
+                && let Some(goal) = target.target.value
+            {
+                report = report.with_values(vec![TargetValue {
+                    target: target.id,
+                    value: (goal * percent / 100.0).round(),
+                }])?;
+            }
+            let saved = store.upsert_report_draft(&report, None).await?;
+            store.submit_report(saved.id, submitted, None).await?;
+            let last = week + 1 == recent.len();
+            if last && !returned_one && task.id.0 % 3 == 0 {
+                // The 督查室 returns this one; it waits for the unit's revision.
+                store
+                    .review_report(
+                        saved.id,
+                        false,
+                        Some("进展情况过于笼统，请补充本周具体完成的工作量和数据。"),
+                        Some(supervisor.id),
+                    )
+                    .await?;
+                returned_one = true;
+            } else if !last {
+                store
+                    .review_report(saved.id, true, None, Some(supervisor.id))
+                    .await?;
+            }
+        }
+    }
+    let mut open = leaves
+        .iter()
+        .filter(|t| t.timeline.due > now.date_naive() + Duration::days(20));
+    if let Some(t) = open.next() {
+        store
+            .insert_request(
+                &NewRequest::completion(t.id, "各项工作已全部完成，相关材料已归档。")?,
+                None,
+            )
+            .await?;
+    }
+    if let Some(t) = open.next() {
+        let new_due = t.timeline.due + Duration::days(60);
+        store
+            .insert_request(
+                &NewRequest::extension(
+                    t.id,
+                    "受施工许可审批影响，工期顺延两个月。",
+                    new_due,
+                    t.timeline.due,
+                )?,
+                None,
+            )
+            .await?;
+    }
+    if let Some(t) = leaves.first() {
+        store
+            .insert_instruction(
+                &NewInstruction::new(t.id, "请抓紧推进，月底前报送阶段成效。")?,
+                Some(leader.id),
+            )
+            .await?;
+    }
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use duban_web::AppState;
+use duban_web::{AppState, WebSettings};
 
 use super::db::{DbArgs, block_on};
 use super::demo;
@@ -51,9 +51,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 std::future::pending::<()>().await;
             }
         };
-        duban_web::serve(listener, AppState { store }, shutdown)
-            .await
-            .context("服务器出错")?;
+        duban_web::serve(
+            listener,
+            AppState::new(store, WebSettings::new(&args.db.data_dir)),
+            shutdown,
+        )
+        .await
+        .context("服务器出错")?;
         println!("督办 duban 已停止");
         Ok(ExitCode::SUCCESS)
     })?

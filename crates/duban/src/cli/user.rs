@@ -6,9 +6,6 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
-use argon2::password_hash::SaltString;
-use argon2::password_hash::rand_core::OsRng;
-use argon2::{Argon2, PasswordHasher};
 use duban_core::org::{NewUser, Role};
 use duban_core::store::StoreError;
 
@@ -118,11 +115,8 @@ fn read_password() -> anyhow::Result<String> {
 
 /// argon2id with the crate's default parameters and a random salt, as a PHC string.
 pub(crate) fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        // The error names no input, but keep our own words anyway.
+    // The same function as the web app's, so a CLI-made user signs in on the login page.
+    duban_web::auth::hash_password(password)
         .map_err(|_| anyhow!("密码哈希失败 (password hashing failed)"))
 }
 

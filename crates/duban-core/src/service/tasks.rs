@@ -1,0 +1,293 @@
+//! Reading tasks: one task the actor may see, and the filtered task list with each task's
+//! light. Parent tasks (programmes, 工程) take the roll-up of their children rather than being
+//! judged on reports of their own.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+
+use super::{Ctx, Error, Result, require};
+use crate::access::Action;
+use crate::org::{OrgUnitId, Role, UserId};
+use crate::store::TaskFilter;
+use crate::tasks::{
+    Assessment, Light, PlanId, Reason, ReasonCode, ReportSummary, RollUp, RollUpChild, TaskId,
+    TaskRecord, TaskStatus, assess, rollup,
+};
+
+/// A task as the list and the dashboard show it.
+#[derive(Debug, Clone)]
+pub struct TaskRow {
+    /// The task.
+    pub task: TaskRecord,
+    /// Its light and the reasons (for a parent: the worst of its children).
+    pub assessment: Assessment,
+    /// The latest submitted report's summary.
+    pub latest: Option<ReportSummary>,
+    /// For a parent task: how its percentage is made from its children's.
+    pub rollup: Option<RollUp>,
+    /// The title of its top-level task (its programme, 工程), or its own.
+    pub programme: String,
+    /// Whether it has children (then it takes no reports of its own).
+    pub is_parent: bool,
+    /// Its top-level task (itself when it has no parent).
+    pub root: TaskId,
+}
+
+impl TaskRow {
+    /// The percentage to show: the roll-up for a parent, else the latest report's.
+    pub fn percent(&self) -> Option<f64> {
+        match &self.rollup {
+            Some(r) => r.percent,
+            None => self.latest.as_ref().map(|l| l.percent),
+        }
+    }
+}
+
+/// Filters of the task list; `None`/empty means "any".
+#[derive(Debug, Clone, Default)]
+pub struct TaskQuery {
+    /// Only this plan's tasks.
+    pub plan: Option<PlanId>,
+    /// Only tasks under this programme (its top-level task).
+    pub programme: Option<TaskId>,
+    /// Only tasks where this unit leads or works with.
+    pub unit: Option<OrgUnitId>,
+    /// Only tasks led by this leader.
+    pub leader: Option<UserId>,
+    /// Only tasks with this light.
+    pub light: Option<Light>,
+    /// Only tasks in this status.
+    pub status: Option<TaskStatus>,
+    /// Due on or after.
+    pub due_from: Option<NaiveDate>,
+    /// Due on or before.
+    pub due_to: Option<NaiveDate>,
+    /// Words that must all appear in the title, text or 责任人 (full-text search).
+    pub text: Option<String>,
+    /// Leave out parent tasks (for the workbench and the report queue).
+    pub leaves_only: bool,
+}
+
+/// The task with this id, if the actor may see it; `NotFound` otherwise (see [`Error::NotFound`]).
+pub async fn visible_task(ctx: &Ctx<'_>, id: TaskId) -> Result<TaskRecord> {
+    let task = ctx.store.get_task(id).await?;
+    if require(ctx, Action::ViewTask, Some(&task)).is_err() {
+        return Err(Error::NotFound);
+    }
+    Ok(task)
+}
+
+/// Every task the actor may see, with lights, matching `query`; red first, then yellow, then by
+/// deadline.
+pub async fn list_tasks(ctx: &Ctx<'_>, query: &TaskQuery) -> Result<Vec<TaskRow>> {
+    let mut rows = assessed_tasks(ctx, query.plan).await?;
+    let words: Vec<String> = query
+        .text
+        .as_deref()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    rows.retain(|row| {
+        let t = &row.task;
+        query.programme.is_none_or(|p| row.root == p)
+            && query.unit.is_none_or(|u| t.involves_unit(u))
+            && query.leader.is_none_or(|l| t.leader == Some(l))
+            && query.light.is_none_or(|l| row.assessment.light == l)
+            && query.status.is_none_or(|s| t.status == s)
+            && query.due_from.is_none_or(|d| t.timeline.due >= d)
+            && query.due_to.is_none_or(|d| t.timeline.due <= d)
+            && !(query.leaves_only && row.is_parent)
+            && words.iter().all(|w| {
+                t.title.to_lowercase().contains(w)
+                    || t.text.to_lowercase().contains(w)
+                    || t.owner_name
+                        .as_deref()
+                        .is_some_and(|o| o.contains(w.as_str()))
+            })
+    });
+    rows.sort_by(|a, b| {
+        b.assessment
+            .light
+            .cmp(&a.assessment.light)
+            .then(a.task.timeline.due.cmp(&b.task.timeline.due))
+            .then(a.task.id.cmp(&b.task.id))
+    });
+    Ok(rows)
+}
+
+/// Every visible task of the actor (of `plan` when given), assessed, in id order.
+pub async fn assessed_tasks(ctx: &Ctx<'_>, plan: Option<PlanId>) -> Result<Vec<TaskRow>> {
+    let unit_scope = match ctx.actor.role {
+        Role::Unit => Some(ctx.actor.unit.ok_or(Error::Forbidden)?),
+        _ => None,
+    };
+    // A unit user also needs the parents of its tasks to name their programme, so the scope
+    // filter is applied after the tree is known.
+    let all = ctx
+        .store
+        .list_tasks(&TaskFilter {
+            plan,
+            ..TaskFilter::default()
+        })
+        .await?;
+    let summaries = ctx.store.list_report_summaries().await?;
+    let mut reports: HashMap<TaskId, Vec<ReportSummary>> = HashMap::new();
+    for (task, summary) in summaries {
+        reports.entry(task).or_default().push(summary);
+    }
+    let by_id: HashMap<TaskId, &TaskRecord> = all.iter().map(|t| (t.id, t)).collect();
+    let mut children: BTreeMap<TaskId, Vec<TaskId>> = BTreeMap::new();
+    for t in &all {
+        if let Some(p) = t.parent {
+            children.entry(p).or_default().push(t.id);
+        }
+    }
+    // Leaves first: assess every leaf, then parents bottom-up (deepest first).
+    let mut assessed: HashMap<TaskId, (Assessment, Option<ReportSummary>, Option<RollUp>)> =
+        HashMap::new();
+    let depth = |mut id: TaskId| {
+        let mut d = 0;
+        let mut seen = BTreeSet::new();
+        while let Some(p) = by_id.get(&id).and_then(|t| t.parent) {
+            if !seen.insert(p) {
+                break; // a cycle cannot be stored, but never loop on one
+            }
+            d += 1;
+            id = p;
+        }
+        d
+    };
+    let mut order: Vec<&TaskRecord> = all.iter().collect();
+    order.sort_by_key(|t| std::cmp::Reverse(depth(t.id)));
+    for t in order {
+        let own = reports.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
+        let latest = own
+            .iter()
+            .filter(|r| r.submitted_at.is_some())
+            .max_by_key(|r| (r.period_start, r.submitted_at))
+            .cloned();
+        match children.get(&t.id) {
+            None => {
+                let a = assess(&t.facts(), own, ctx.now, ctx.cadence);
+                assessed.insert(t.id, (a, latest, None));
+            }
+            Some(kids) => {
+                let parts: Vec<(&TaskRecord, &Assessment, Option<f64>)> = kids
+                    .iter()
+                    .filter_map(|k| {
+                        let (a, l, r) = assessed.get(k)?;
+                        let pct = match r {
+                            Some(r) => r.percent,
+                            None => match by_id.get(k)?.status {
+                                TaskStatus::Completed => Some(100.0),
+                                _ => l.as_ref().map(|l| l.percent),
+                            },
+                        };
+                        Some((*by_id.get(k)?, a, pct))
+                    })
+                    .collect();
+                let roll = rollup(
+                    &parts
+                        .iter()
+                        .map(|(k, _, pct)| {
+                            RollUpChild::new(k.title.clone(), pct.unwrap_or(0.0))
+                                .weighted(k.timeline.weight)
+                        })
+                        .collect::<Vec<_>>(),
+                );
+                let a = parent_assessment(t, &parts, ctx);
+                assessed.insert(t.id, (a, latest, Some(roll)));
+            }
+        }
+    }
+    let mut rows = Vec::with_capacity(all.len());
+    for t in &all {
+        let Some((assessment, latest, roll)) = assessed.remove(&t.id) else {
+            continue;
+        };
+        let mut root = t.id;
+        let mut seen = BTreeSet::new();
+        while let Some(p) = by_id.get(&root).and_then(|x| x.parent) {
+            if !seen.insert(p) {
+                break;
+            }
+            root = p;
+        }
+        let visible = match unit_scope {
+            Some(unit) => t.status != TaskStatus::Draft && t.involves_unit(unit),
+            None => crate::access::can(&ctx.actor, Action::ViewTask, Some(t)),
+        };
+        if !visible {
+            continue;
+        }
+        rows.push(TaskRow {
+            programme: by_id
+                .get(&root)
+                .map(|r| r.title.clone())
+                .unwrap_or_default(),
+            is_parent: children.contains_key(&t.id),
+            task: t.clone(),
+            assessment,
+            latest,
+            rollup: roll,
+            root,
+        });
+    }
+    Ok(rows)
+}
+
+/// A parent's light: the worst light among its children, with one reason naming how many.
+fn parent_assessment(
+    parent: &TaskRecord,
+    parts: &[(&TaskRecord, &Assessment, Option<f64>)],
+    ctx: &Ctx<'_>,
+) -> Assessment {
+    let own = assess(&parent.facts(), &[], ctx.now, ctx.cadence);
+    if parent.status != TaskStatus::Published {
+        return own;
+    }
+    let worst = parts
+        .iter()
+        .map(|(_, a, _)| a.light)
+        .max()
+        .unwrap_or(Light::Green)
+        .max(Light::Green);
+    let count = |l: Light| parts.iter().filter(|(_, a, _)| a.light == l).count();
+    let (code, message) = match worst {
+        Light::Red => (
+            ReasonCode::Overdue,
+            format!(
+                "下属任务中 {} 项红灯、{} 项黄灯",
+                count(Light::Red),
+                count(Light::Yellow)
+            ),
+        ),
+        Light::Yellow => (
+            ReasonCode::DueSoon,
+            format!("下属任务中 {} 项黄灯", count(Light::Yellow)),
+        ),
+        _ => (ReasonCode::OnTrack, "下属任务均正常推进".to_owned()),
+    };
+    let mut reasons = vec![Reason {
+        code,
+        light: worst,
+        message,
+    }];
+    // The parent's own deadline still counts (a programme past its date is red).
+    reasons.extend(
+        own.reasons
+            .into_iter()
+            .filter(|r| matches!(r.code, ReasonCode::Overdue | ReasonCode::DueSoon)),
+    );
+    let light = reasons.iter().map(|r| r.light).max().unwrap_or(worst);
+    Assessment {
+        light,
+        reasons,
+        was_late: own.was_late,
+        expected_percent: own.expected_percent,
+        reported_percent: None,
+        missing: Vec::new(),
+    }
+}

@@ -1,0 +1,454 @@
+//! 我的任务 (the unit's workbench), the report form with its evidence upload, the 审核 queue
+//! of the 督查室 and the 审批 queue of the leaders.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use duban_core::service::reports::{ReportInput, current_period, save_report};
+use duban_core::service::tasks::{TaskQuery, TaskRow, list_tasks, visible_task};
+use duban_core::service::{Error, reports, requests};
+use duban_core::tasks::{
+    AttachmentId, MAX_ATTACHMENT_BYTES, NewAttachment, Period, ReportId, ReportRecord, ReportState,
+    RequestId, RequestRecord, TargetId, TargetValue, TaskId, TaskRecord,
+};
+use serde::Deserialize;
+
+use super::Names;
+use crate::auth::Session;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::upload;
+use crate::views::{self, Chrome, html};
+
+/// `/my`, `/tasks/{id}/report`, `/reports/…`, `/attachments/{id}`, `/reviews`, `/approvals`,
+/// `/requests/{id}/decide`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/my", get(workbench))
+        .route("/tasks/{id}/report", get(report_form).post(save))
+        .route(
+            "/reports/{id}/attachments",
+            post(upload_attachment).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES + 64 * 1024)),
+        )
+        .route("/attachments/{id}", get(download))
+        .route("/reviews", get(review_queue))
+        .route("/reports/{id}/review", post(review))
+        .route("/approvals", get(approval_queue))
+        .route("/requests/{id}/decide", post(decide))
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// A workbench line: the task and where this period's report stands.
+struct WorkItem {
+    row: TaskRow,
+    period: Option<String>,
+    state: Option<ReportState>,
+    leads: bool,
+}
+
+#[derive(Template)]
+#[template(path = "workbench.html")]
+struct WorkbenchPage {
+    chrome: Chrome,
+    items: Vec<WorkItem>,
+}
+
+async fn workbench(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let rows = list_tasks(
+        &ctx,
+        &TaskQuery {
+            unit: session.user.unit,
+            leaves_only: true,
+            ..TaskQuery::default()
+        },
+    )
+    .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let period = current_period(&ctx, &row.task);
+        let state = match (&period, &row.latest) {
+            (Some(p), Some(l)) if l.period_start == p.start_date() => Some(l.state),
+            _ => None,
+        };
+        let state = match (state, &period) {
+            (None, Some(p)) => {
+                // A draft has no submission time, so `latest` does not show it: ask the store.
+                state_of_period(&ctx, row.task.id, p).await?
+            }
+            (s, _) => s,
+        };
+        items.push(WorkItem {
+            leads: row.task.lead_unit == session.user.unit,
+            period: period.map(|p| p.label),
+            state,
+            row,
+        });
+    }
+    Ok(html(&WorkbenchPage {
+        chrome: Chrome::new("我的任务", &session, "/my").with_notice(q.notice.as_deref()),
+        items,
+    }))
+}
+
+async fn state_of_period(
+    ctx: &duban_core::service::Ctx<'_>,
+    task: TaskId,
+    period: &Period,
+) -> AppResult<Option<ReportState>> {
+    Ok(ctx
+        .store
+        .list_reports(task)
+        .await?
+        .into_iter()
+        .find(|r| r.period_start == period.start_date())
+        .map(|r| r.state))
+}
+
+#[derive(Template)]
+#[template(path = "report_form.html")]
+struct ReportFormPage {
+    chrome: Chrome,
+    task: TaskRecord,
+    period: String,
+    report: Option<ReportRecord>,
+    form: ReportFields,
+    error: Option<String>,
+    attachments: Vec<duban_core::tasks::AttachmentRecord>,
+    editable: bool,
+}
+
+/// What the form shows in its fields (the stored draft, or what was just typed).
+#[derive(Debug, Clone, Default)]
+struct ReportFields {
+    progress_text: String,
+    problems: String,
+    next_steps: String,
+    percent: String,
+    needs_coordination: bool,
+    values: Vec<(TargetId, String)>,
+}
+
+impl ReportFormPage {
+    fn value_of(&self, target: &TargetId) -> String {
+        self.form
+            .values
+            .iter()
+            .find(|(t, _)| t == target)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+async fn report_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    render_form(&state, &session, TaskId(id), None, None).await
+}
+
+async fn render_form(
+    state: &AppState,
+    session: &Session,
+    id: TaskId,
+    typed: Option<ReportFields>,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let task = visible_task(&ctx, id).await?;
+    duban_core::service::require(&ctx, duban_core::access::Action::Report, Some(&task))?;
+    let period = current_period(&ctx, &task)
+        .ok_or_else(|| Error::Invalid("任务尚未开始，本期无需报送".into()))?;
+    let report = ctx
+        .store
+        .list_reports(id)
+        .await?
+        .into_iter()
+        .find(|r| r.period_start == period.start_date());
+    let form = typed.unwrap_or_else(|| match &report {
+        Some(r) => ReportFields {
+            progress_text: r.progress_text.clone(),
+            problems: r.problems.clone(),
+            next_steps: r.next_steps.clone(),
+            percent: views::number(&r.percent),
+            needs_coordination: r.needs_coordination,
+            values: r
+                .values
+                .iter()
+                .map(|v| (v.target, views::number(&v.value)))
+                .collect(),
+        },
+        None => ReportFields::default(),
+    });
+    let attachments = match &report {
+        Some(r) => state.store.list_attachments(r.id).await?,
+        None => Vec::new(),
+    };
+    let editable = report
+        .as_ref()
+        .is_none_or(|r| matches!(r.state, ReportState::Draft | ReportState::Returned));
+    let page = ReportFormPage {
+        chrome: Chrome::new("填报进展", session, "/my"),
+        period: period.label,
+        task,
+        report,
+        form,
+        attachments,
+        editable,
+        error,
+    };
+    let mut response = html(&page);
+    if page.error.is_some() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+async fn save(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let id = TaskId(id);
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let typed = ReportFields {
+        progress_text: get("progress_text"),
+        problems: get("problems"),
+        next_steps: get("next_steps"),
+        percent: get("percent"),
+        needs_coordination: !get("needs_coordination").is_empty(),
+        values: pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                let t = k.strip_prefix("value_")?.parse().ok()?;
+                Some((TargetId(t), v.clone()))
+            })
+            .collect(),
+    };
+    let submit = get("action") == "submit";
+    let parsed: Result<ReportInput, String> = (|| {
+        let percent_text = typed.percent.trim();
+        let percent: f64 = if percent_text.is_empty() {
+            0.0
+        } else {
+            percent_text
+                .trim_end_matches('%')
+                .parse()
+                .map_err(|_| format!("完成进度须为0到100之间的数字（填写的是“{percent_text}”）"))?
+        };
+        let mut values = Vec::new();
+        for (target, text) in &typed.values {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let value: f64 = text
+                .parse()
+                .map_err(|_| format!("指标完成值须为数字（填写的是“{text}”）"))?;
+            values.push(TargetValue {
+                target: *target,
+                value,
+            });
+        }
+        Ok(ReportInput {
+            task: id,
+            progress_text: typed.progress_text.clone(),
+            problems: typed.problems.clone(),
+            next_steps: typed.next_steps.clone(),
+            percent,
+            needs_coordination: typed.needs_coordination,
+            values,
+        })
+    })();
+    let input = match parsed {
+        Ok(i) => i,
+        Err(m) => return render_form(&state, &session, id, Some(typed), Some(m)).await,
+    };
+    let ctx = state.ctx(session.actor());
+    match save_report(&ctx, input, submit).await {
+        Ok(_) => {
+            let notice = if submit { "submitted" } else { "saved" };
+            let to = if submit {
+                format!("/my?notice={notice}")
+            } else {
+                format!("/tasks/{id}/report")
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(Error::Invalid(m)) | Err(Error::Conflict(m)) => {
+            render_form(&state, &session, id, Some(typed), Some(m)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn upload_attachment(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let (report, task) = reports::visible_report(&ctx, ReportId(id)).await?;
+    duban_core::service::require(&ctx, duban_core::access::Action::Report, Some(&task))?;
+    let file = upload::read_file(form, MAX_ATTACHMENT_BYTES).await?;
+    let Some(kind) = upload::sniff_evidence(&file.bytes, &file.file_name) else {
+        return Err(AppError::BadRequest(
+            "不支持该文件类型：请上传 PDF、图片（PNG/JPG/GIF/WebP）、Word/Excel 文档或 TXT 文本"
+                .into(),
+        ));
+    };
+    let sha = upload::sha256_hex(&file.bytes);
+    let meta = NewAttachment::new(report.id, &file.file_name, kind, file.bytes.len(), &sha)
+        .map_err(|e| AppError::BadRequest(e.0))?;
+    upload::store_bytes(&state.settings.attachments_dir, &sha, &file.bytes)
+        .await
+        .map_err(|e| Error::Internal(format!("写入附件失败：{e}")))?;
+    reports::attach(&ctx, &meta).await?;
+    Ok(Redirect::to(&format!("/tasks/{}/report", task.id)).into_response())
+}
+
+async fn download(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let a = reports::visible_attachment(&ctx, AttachmentId(id)).await?;
+    let path = upload::stored_path(&state.settings.attachments_dir, &a.attachment.sha256);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| Error::Internal(format!("读取附件失败：{e}")))?;
+    let disposition = format!(
+        "attachment; filename=\"evidence\"; filename*=UTF-8''{}",
+        views::url_encode(&a.attachment.file_name).replace('/', "%2F")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, a.attachment.content_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "reviews.html")]
+struct ReviewsPage {
+    chrome: Chrome,
+    items: Vec<(ReportRecord, TaskRecord)>,
+    names: Names,
+}
+
+async fn review_queue(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let items = reports::review_queue(&ctx).await?;
+    let names = Names::load(state.store.as_ref()).await?;
+    Ok(html(&ReviewsPage {
+        chrome: Chrome::new("审核", &session, "/reviews").with_notice(q.notice.as_deref()),
+        items,
+        names,
+    }))
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    decision: String,
+    comment: Option<String>,
+}
+
+async fn review(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<ReviewForm>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let accept = match form.decision.as_str() {
+        "accept" => true,
+        "return" => false,
+        _ => return Err(AppError::BadRequest("请选择通过或退回".into())),
+    };
+    reports::review_report(
+        &ctx,
+        ReportId(id),
+        accept,
+        form.comment.as_deref().unwrap_or(""),
+    )
+    .await?;
+    let notice = if accept { "accepted" } else { "returned" };
+    Ok(Redirect::to(&format!("/reviews?notice={notice}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "approvals.html")]
+struct ApprovalsPage {
+    chrome: Chrome,
+    items: Vec<(RequestRecord, TaskRecord)>,
+    names: Names,
+}
+
+async fn approval_queue(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    if session.user.role != duban_core::org::Role::Leader {
+        return Err(Error::Forbidden.into());
+    }
+    let items = requests::approval_queue(&ctx).await?;
+    let names = Names::load(state.store.as_ref()).await?;
+    Ok(html(&ApprovalsPage {
+        chrome: Chrome::new("审批", &session, "/approvals").with_notice(q.notice.as_deref()),
+        items,
+        names,
+    }))
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<ReviewForm>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(AppError::BadRequest("请选择同意或不同意".into())),
+    };
+    requests::decide(
+        &ctx,
+        RequestId(id),
+        approve,
+        form.comment.as_deref().unwrap_or(""),
+    )
+    .await?;
+    let notice = if approve { "approved" } else { "rejected" };
+    Ok(Redirect::to(&format!("/approvals?notice={notice}")).into_response())
+}

@@ -1,0 +1,380 @@
+//! 总览 (dashboard), 任务清单 (the filtered task list) and a task's page with its reports,
+//! requests, 批示 and audit trail; the 批示 and 办结/延期 forms post here.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{Redirect, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use duban_core::access::{Action, can};
+use duban_core::audit::AuditEvent;
+use duban_core::org::{OrgUnitId, Role, UserId};
+use duban_core::service::overview::{Dashboard, dashboard};
+use duban_core::service::tasks::{TaskQuery, TaskRow, list_tasks, visible_task};
+use duban_core::service::{Error, requests, tasks as task_service};
+use duban_core::tasks::{
+    AttachmentRecord, InstructionRecord, Light, NewInstruction, NewRequest, Pace, PlanId,
+    ReportRecord, RequestRecord, TaskId, TaskRecord, TaskStatus, pace,
+};
+use serde::Deserialize;
+
+use super::Names;
+use crate::auth::Session;
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::views::{self, Chrome, html};
+
+/// `/`, `/tasks`, `/tasks/{id}` and the task's forms.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard_page))
+        .route("/tasks", get(task_list))
+        .route("/tasks/{id}", get(task_page))
+        .route("/tasks/{id}/instructions", post(add_instruction))
+        .route("/tasks/{id}/requests", post(add_request))
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    d: Dashboard,
+    names: Names,
+    role: Role,
+}
+
+async fn dashboard_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let d = dashboard(&ctx).await?;
+    let names = Names::load(state.store.as_ref()).await?;
+    Ok(html(&DashboardPage {
+        chrome: Chrome::new("总览", &session, "/").with_notice(q.notice.as_deref()),
+        d,
+        names,
+        role: session.user.role,
+    }))
+}
+
+/// The task list's query string. Empty fields mean "any"; bad values are ignored (a filter form
+/// should never produce an error page).
+#[derive(Deserialize, Default, Clone)]
+struct ListQuery {
+    plan: Option<String>,
+    programme: Option<String>,
+    unit: Option<String>,
+    leader: Option<String>,
+    light: Option<String>,
+    status: Option<String>,
+    due_from: Option<String>,
+    due_to: Option<String>,
+    q: Option<String>,
+}
+
+fn parse_id(s: &Option<String>) -> Option<i64> {
+    s.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
+    s.as_deref()
+        .and_then(|v| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok())
+}
+
+impl ListQuery {
+    fn to_query(&self) -> TaskQuery {
+        TaskQuery {
+            plan: parse_id(&self.plan).map(PlanId),
+            programme: parse_id(&self.programme).map(TaskId),
+            unit: parse_id(&self.unit).map(OrgUnitId),
+            leader: parse_id(&self.leader).map(UserId),
+            light: match self.light.as_deref() {
+                Some("red") => Some(Light::Red),
+                Some("yellow") => Some(Light::Yellow),
+                Some("green") => Some(Light::Green),
+                Some("none") => Some(Light::None),
+                _ => None,
+            },
+            status: self
+                .status
+                .as_deref()
+                .and_then(|s| TaskStatus::from_code(s).ok()),
+            due_from: parse_date(&self.due_from),
+            due_to: parse_date(&self.due_to),
+            text: self
+                .q
+                .as_deref()
+                .map(|q| q.chars().take(100).collect::<String>())
+                .filter(|q| !q.trim().is_empty()),
+            leaves_only: false,
+        }
+    }
+
+    fn get(&self, field: &str) -> String {
+        let v = match field {
+            "programme" => &self.programme,
+            "unit" => &self.unit,
+            "leader" => &self.leader,
+            "light" => &self.light,
+            "status" => &self.status,
+            "due_from" => &self.due_from,
+            "due_to" => &self.due_to,
+            "q" => &self.q,
+            _ => &None,
+        };
+        v.clone().unwrap_or_default()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TaskListPage {
+    chrome: Chrome,
+    rows: Vec<TaskRow>,
+    names: Names,
+    filters: ListQuery,
+    programmes: Vec<(TaskId, String)>,
+    units: Vec<(OrgUnitId, String)>,
+    leaders: Vec<(UserId, String)>,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+async fn task_list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(filters): Query<ListQuery>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let all = task_service::assessed_tasks(&ctx, None).await?;
+    let rows = list_tasks(&ctx, &filters.to_query()).await?;
+    let names = Names::load(state.store.as_ref()).await?;
+    let mut programmes: Vec<(TaskId, String)> = all
+        .iter()
+        .filter(|r| r.task.parent.is_none() && r.is_parent)
+        .map(|r| (r.task.id, r.task.title.clone()))
+        .collect();
+    programmes.dedup();
+    let mut units: Vec<(OrgUnitId, String)> = all
+        .iter()
+        .filter_map(|r| r.task.lead_unit)
+        .map(|u| (u, names.unit(&Some(u))))
+        .collect();
+    units.sort();
+    units.dedup();
+    let leaders = names
+        .all_users
+        .iter()
+        .filter(|u| u.role == Role::Leader)
+        .map(|u| (u.id, u.display_name.clone()))
+        .collect();
+    Ok(html(&TaskListPage {
+        chrome: Chrome::new("任务清单", &session, "/tasks"),
+        rows,
+        names,
+        filters,
+        programmes,
+        units,
+        leaders,
+        statuses: TaskStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .collect(),
+    }))
+}
+
+/// A report with its attachments, for the timeline.
+struct ReportView {
+    report: ReportRecord,
+    attachments: Vec<AttachmentRecord>,
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    chrome: Chrome,
+    row: TaskRow,
+    pace: Pace,
+    names: Names,
+    children: Vec<TaskRow>,
+    reports: Vec<ReportView>,
+    requests: Vec<RequestRecord>,
+    instructions: Vec<InstructionRecord>,
+    audit: Vec<AuditEvent>,
+    can_report: bool,
+    can_request: bool,
+    can_instruct: bool,
+    can_decide: bool,
+    error: Option<String>,
+}
+
+impl TaskPage {
+    fn target_value(&self, target: &duban_core::tasks::TargetId) -> String {
+        self.reports
+            .iter()
+            .rev()
+            .find_map(|r| r.report.values.iter().find(|v| v.target == *target))
+            .map(|v| views::number(&v.value))
+            .unwrap_or_else(|| "—".into())
+    }
+}
+
+async fn render_task(
+    state: &AppState,
+    session: &Session,
+    id: TaskId,
+    notice: Option<&str>,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let task = visible_task(&ctx, id).await?;
+    let plan_rows = task_service::assessed_tasks(&ctx, task.plan).await?;
+    let Some(row) = plan_rows.iter().find(|r| r.task.id == id).cloned() else {
+        return Err(Error::NotFound.into());
+    };
+    let children: Vec<TaskRow> = plan_rows
+        .iter()
+        .filter(|r| r.task.parent == Some(id))
+        .cloned()
+        .collect();
+    let mut reports = Vec::new();
+    for report in state.store.list_reports(id).await? {
+        let attachments = state.store.list_attachments(report.id).await?;
+        reports.push(ReportView {
+            report,
+            attachments,
+        });
+    }
+    reports.reverse();
+    let requests = requests::task_requests(&ctx, &task).await?;
+    let instructions = state.store.list_instructions(Some(id)).await?;
+    let actor = session.actor();
+    let audit = if can(&actor, Action::ViewAudit, Some(&task)) {
+        let mut entities = vec![("task".to_owned(), id.to_string())];
+        entities.extend(
+            reports
+                .iter()
+                .map(|r| ("report".to_owned(), r.report.id.to_string())),
+        );
+        entities.extend(
+            requests
+                .iter()
+                .map(|r| ("request".to_owned(), r.id.to_string())),
+        );
+        let mut events = state.store.list_audit_events_for(&entities).await?;
+        events.reverse();
+        events
+    } else {
+        Vec::new()
+    };
+    let names = Names::load(state.store.as_ref()).await?;
+    let page = TaskPage {
+        chrome: Chrome::new(task.title.clone(), session, "/tasks").with_notice(notice),
+        pace: pace(&task.timeline, ctx.now),
+        can_report: can(&actor, Action::Report, Some(&task)) && !row.is_parent,
+        can_request: can(&actor, Action::RequestChange, Some(&task)),
+        can_instruct: can(&actor, Action::Instruct, Some(&task)),
+        can_decide: can(&actor, Action::Decide, Some(&task)),
+        row,
+        names,
+        children,
+        reports,
+        requests,
+        instructions,
+        audit,
+        error,
+    };
+    let mut response = html(&page);
+    if page.error.is_some() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+async fn task_page(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    render_task(&state, &session, TaskId(id), q.notice.as_deref(), None).await
+}
+
+#[derive(Deserialize)]
+struct InstructionForm {
+    text: String,
+}
+
+async fn add_instruction(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<InstructionForm>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let outcome = match NewInstruction::new(TaskId(id), &form.text) {
+        Ok(i) => requests::instruct(&ctx, &i).await.map(|_| ()),
+        Err(e) => Err(e.into()),
+    };
+    finish(&state, &session, TaskId(id), outcome, "instructed").await
+}
+
+#[derive(Deserialize)]
+struct RequestForm {
+    kind: String,
+    reason: String,
+    new_due: Option<String>,
+}
+
+async fn add_request(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<RequestForm>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let id = TaskId(id);
+    let outcome: Result<(), Error> = async {
+        let task: TaskRecord = visible_task(&ctx, id).await?;
+        let request = match form.kind.as_str() {
+            "completion" => NewRequest::completion(id, &form.reason)?,
+            "extension" => {
+                let new_due = parse_date(&form.new_due).ok_or_else(|| {
+                    Error::Invalid("请填写有效的延期后完成时限（如 2026-12-31）".into())
+                })?;
+                NewRequest::extension(id, &form.reason, new_due, task.timeline.due)?
+            }
+            _ => return Err(Error::Invalid("请选择申请类型".into())),
+        };
+        requests::request_change(&ctx, &request).await.map(|_| ())
+    }
+    .await;
+    finish(&state, &session, id, outcome, "requested").await
+}
+
+/// After a task form: back to the task with a notice, or the task page again with the error
+/// (validation errors keep the page; refusals become error pages).
+async fn finish(
+    state: &AppState,
+    session: &Session,
+    id: TaskId,
+    outcome: Result<(), Error>,
+    notice: &str,
+) -> AppResult<Response> {
+    match outcome {
+        Ok(()) => Ok(axum::response::IntoResponse::into_response(Redirect::to(
+            &format!("/tasks/{id}?notice={notice}"),
+        ))),
+        Err(Error::Invalid(m)) | Err(Error::Conflict(m)) => {
+            render_task(state, session, id, None, Some(m)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
