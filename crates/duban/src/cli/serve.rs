@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use duban_web::{AppState, WebSettings};
+use duban_web::AppState;
 
 use super::db::{DbArgs, block_on};
 use super::demo;
@@ -21,12 +21,17 @@ pub struct Args {
     /// 不加载演示数据 (start with an empty database instead of loading the demo).
     #[arg(long)]
     no_demo: bool,
+    /// 配置文件 (TOML settings file; see `duban config example`).
+    #[arg(long, env = "DUBAN_CONFIG")]
+    config: Option<std::path::PathBuf>,
     #[command(flatten)]
     db: DbArgs,
 }
 
 /// Runs the server until Ctrl-C.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // Settings are checked before anything starts, so a typo fails fast with its name.
+    let settings = super::config::load(args.config.as_deref(), &args.db.data_dir)?;
     block_on(async {
         let store = args.db.connect().await?;
         if !args.no_demo
@@ -51,13 +56,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 std::future::pending::<()>().await;
             }
         };
-        duban_web::serve(
-            listener,
-            AppState::new(store, WebSettings::new(&args.db.data_dir)),
-            shutdown,
-        )
-        .await
-        .context("服务器出错")?;
+        duban_web::serve(listener, AppState::new(store, settings), shutdown)
+            .await
+            .context("服务器出错")?;
         println!("督办 duban 已停止");
         Ok(ExitCode::SUCCESS)
     })?
