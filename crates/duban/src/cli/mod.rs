@@ -2,6 +2,7 @@
 
 mod audit;
 mod backup;
+mod config;
 mod db;
 mod demo;
 mod eval_import;
@@ -45,6 +46,21 @@ enum Command {
     Audit(audit::Command),
     /// 启动网页服务 (start the web server; loads the demo into an empty database).
     Serve(serve::Args),
+    /// 配置文件 (print the example settings file, or check one).
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `duban config …`.
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// 打印配置文件示例 (print config.example.toml).
+    Example,
+    /// 检查配置文件 (check a settings file).
+    Check {
+        /// 配置文件路径.
+        file: std::path::PathBuf,
+    },
 }
 
 /// Runs the parsed command line.
@@ -58,5 +74,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => user::run(cmd),
         Command::Audit(cmd) => audit::run(cmd),
         Command::Serve(args) => serve::run(args),
+        Command::Config(ConfigCommand::Example) => {
+            print!("{}", config::EXAMPLE);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config(ConfigCommand::Check { file }) => {
+            config::load(Some(&file), std::path::Path::new("."))?;
+            println!("配置文件有效：{}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
