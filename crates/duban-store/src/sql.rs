@@ -21,12 +21,21 @@ macro_rules! sql_store {
         use duban_core::org::{
             NewOrgUnit, NewUser, OrgUnit, OrgUnitId, OrgUnitKind, Role, User, UserId,
         };
-        use duban_core::store::{Store, StoreError, TaskFilter};
+        use duban_core::auth::SessionRecord;
+        use duban_core::store::{RequestFilter, Store, StoreError, TaskEdit, TaskFilter};
         use duban_core::tasks::{
-            Frequency, NewPlan, NewReport, NewTask, Plan, PlanId, ReportId, ReportRecord,
-            ReportState, TaskId, TaskRecord, TaskStatus, TaskTimeline,
+            AttachmentId, AttachmentRecord, Frequency, InstructionId, InstructionRecord, Milestone,
+            NewAttachment, NewInstruction, NewPlan, NewReport, NewRequest, NewTarget, NewTask,
+            Plan, PlanId, ReportId, ReportRecord, ReportState, ReportSummary, RequestId,
+            RequestKind, RequestRecord, RequestState, TargetId, TargetRecord, TargetValue, TaskId,
+            TaskRecord, TaskStatus, TaskTimeline,
         };
+        use std::collections::HashMap;
         use $crate::{map_err, to_json};
+
+        /// A query of this backend with its arguments, as the scope helpers below bind them.
+        type Query<'q, O> =
+            sqlx::query::QueryAs<'q, $Db, O, <$Db as sqlx::Database>::Arguments<'q>>;
 
         #[derive(sqlx::FromRow)]
         struct OrgUnitRow {
@@ -176,8 +185,114 @@ macro_rules! sql_store {
             }
         }
 
+        /// What a task record carries besides its own row.
+        #[derive(Default)]
+        struct TaskParts {
+            co_units: Vec<OrgUnitId>,
+            targets: Vec<TargetRecord>,
+            milestones: Vec<Milestone>,
+        }
+
+        /// Whose parts `load_task_parts` reads: one task, or every task matching a
+        /// `TaskFilter` (plan, unit, status, bound as `TASK_FILTER` expects).
+        #[derive(Clone, Copy)]
+        enum TaskScope {
+            One(i64),
+            Filter(Option<i64>, Option<i64>, Option<&'static str>),
+        }
+
+        impl TaskScope {
+            /// The condition on a `task_id` column that selects this scope's tasks.
+            fn condition(self) -> String {
+                match self {
+                    TaskScope::One(_) => "task_id = $1".to_owned(),
+                    TaskScope::Filter(..) => {
+                        format!("task_id in (select id from tasks where {TASK_FILTER})")
+                    }
+                }
+            }
+
+            fn bind<'q, O>(self, query: Query<'q, O>) -> Query<'q, O> {
+                match self {
+                    TaskScope::One(id) => query.bind(id),
+                    TaskScope::Filter(plan, unit, status) => {
+                        query.bind(plan).bind(unit).bind(status)
+                    }
+                }
+            }
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct TargetRow {
+            id: i64,
+            task_id: i64,
+            indicator: String,
+            op: String,
+            value: Option<f64>,
+            unit: String,
+            text: String,
+        }
+
+        /// The co-units, targets and milestones of every task in `scope`, by task id: three
+        /// queries whatever the number of tasks, so a list of hundreds stays as cheap as one.
+        async fn load_task_parts(
+            conn: &mut <$Db as sqlx::Database>::Connection,
+            scope: TaskScope,
+        ) -> Result<HashMap<i64, TaskParts>, StoreError> {
+            let condition = scope.condition();
+            let mut parts = HashMap::<i64, TaskParts>::new();
+            let sql = format!("select task_id, unit_id from task_co_units where {condition}");
+            let links: Vec<(i64, i64)> = scope
+                .bind(sqlx::query_as(&sql))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            for (task, unit) in links {
+                parts.entry(task).or_default().co_units.push(OrgUnitId(unit));
+            }
+            let sql = format!(
+                "select id, task_id, indicator, op, value, unit, text from task_targets \
+                 where {condition} order by task_id, position"
+            );
+            let targets: Vec<TargetRow> = scope
+                .bind(sqlx::query_as(&sql))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            for t in targets {
+                parts.entry(t.task_id).or_default().targets.push(TargetRecord {
+                    id: TargetId(t.id),
+                    target: NewTarget {
+                        indicator: t.indicator,
+                        op: t.op,
+                        value: t.value,
+                        unit: t.unit,
+                        text: t.text,
+                    },
+                });
+            }
+            let sql = format!(
+                "select task_id, due_date, title from task_milestones \
+                 where {condition} order by task_id, due_date, position"
+            );
+            let milestones: Vec<(i64, chrono::NaiveDate, String)> = scope
+                .bind(sqlx::query_as(&sql))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            for (task, date, title) in milestones {
+                parts.entry(task).or_default().milestones.push(Milestone { date, title });
+            }
+            Ok(parts)
+        }
+
         impl TaskRow {
-            fn into_record(self, mut co_units: Vec<OrgUnitId>) -> Result<TaskRecord, StoreError> {
+            fn into_record(self, parts: TaskParts) -> Result<TaskRecord, StoreError> {
+                let TaskParts {
+                    mut co_units,
+                    targets,
+                    milestones,
+                } = parts;
                 co_units.sort();
                 let offset =
                     |v: Option<i64>| v.map(u32::try_from).transpose().map_err(bad_row);
@@ -204,11 +319,13 @@ macro_rules! sql_store {
                         weight: self.weight,
                     },
                     created_at: from_db_time(self.created_at)?,
+                    targets,
+                    milestones,
                 })
             }
         }
 
-        /// The task with this id and its co-units, on any connection (pool or transaction).
+        /// The task with this id and its parts, on any connection (pool or transaction).
         async fn load_task(
             conn: &mut <$Db as sqlx::Database>::Connection,
             id: TaskId,
@@ -222,14 +339,9 @@ macro_rules! sql_store {
             let Some(row) = row else {
                 return Ok(None);
             };
-            let units: Vec<(i64,)> =
-                sqlx::query_as("select unit_id from task_co_units where task_id = $1")
-                    .bind(id.0)
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(map_err)?;
-            let units = units.into_iter().map(|(u,)| OrgUnitId(u)).collect();
-            row.into_record(units).map(Some)
+            let mut parts = load_task_parts(conn, TaskScope::One(id.0)).await?;
+            row.into_record(parts.remove(&id.0).unwrap_or_default())
+                .map(Some)
         }
 
         #[derive(sqlx::FromRow)]
@@ -249,9 +361,9 @@ macro_rules! sql_store {
             reviewed_by: Option<i64>,
         }
 
-        impl TryFrom<ReportRow> for ReportRecord {
-            type Error = StoreError;
-            fn try_from(row: ReportRow) -> Result<Self, StoreError> {
+        impl ReportRow {
+            fn into_record(self, values: Vec<TargetValue>) -> Result<ReportRecord, StoreError> {
+                let row = self;
                 Ok(ReportRecord {
                     id: ReportId(row.id),
                     task: TaskId(row.task_id),
@@ -266,8 +378,79 @@ macro_rules! sql_store {
                     updated_at: from_db_time(row.updated_at)?,
                     review_comment: row.review_comment,
                     reviewed_by: row.reviewed_by.map(UserId),
+                    values,
                 })
             }
+        }
+
+        /// Whose values `load_report_values` reads: one report, a task's, or those in a state.
+        #[derive(Clone, Copy)]
+        enum ReportScope {
+            One(i64),
+            Task(i64),
+            State(&'static str),
+        }
+
+        impl ReportScope {
+            /// The condition on a `report_id` column that selects this scope's reports.
+            fn condition(self) -> &'static str {
+                match self {
+                    ReportScope::One(_) => "report_id = $1",
+                    ReportScope::Task(_) => {
+                        "report_id in (select id from reports where task_id = $1)"
+                    }
+                    ReportScope::State(_) => {
+                        "report_id in (select id from reports where state = $1)"
+                    }
+                }
+            }
+
+            fn bind<'q, O>(self, query: Query<'q, O>) -> Query<'q, O> {
+                match self {
+                    ReportScope::One(id) | ReportScope::Task(id) => query.bind(id),
+                    ReportScope::State(state) => query.bind(state),
+                }
+            }
+        }
+
+        /// The target values of every report in `scope`, by report id then target: one query.
+        async fn load_report_values(
+            conn: &mut <$Db as sqlx::Database>::Connection,
+            scope: ReportScope,
+        ) -> Result<HashMap<i64, Vec<TargetValue>>, StoreError> {
+            let sql = format!(
+                "select report_id, target_id, value from report_values where {} \
+                 order by report_id, target_id",
+                scope.condition()
+            );
+            let rows: Vec<(i64, i64, f64)> = scope
+                .bind(sqlx::query_as(&sql))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            let mut values = HashMap::<i64, Vec<TargetValue>>::new();
+            for (report, target, value) in rows {
+                values.entry(report).or_default().push(TargetValue {
+                    target: TargetId(target),
+                    value,
+                });
+            }
+            Ok(values)
+        }
+
+        /// The reports in `scope` (rows already read) with their values.
+        async fn with_values(
+            conn: &mut <$Db as sqlx::Database>::Connection,
+            scope: ReportScope,
+            rows: Vec<ReportRow>,
+        ) -> Result<Vec<ReportRecord>, StoreError> {
+            let mut values = load_report_values(conn, scope).await?;
+            rows.into_iter()
+                .map(|row| {
+                    let v = values.remove(&row.id).unwrap_or_default();
+                    row.into_record(v)
+                })
+                .collect()
         }
 
         const REPORT_COLUMNS: &str = "id, task_id, period_start, progress_text, problems, \
@@ -285,10 +468,169 @@ macro_rules! sql_store {
                     .fetch_optional(&mut *conn)
                     .await
                     .map_err(map_err)?;
-            row.map(ReportRecord::try_from).transpose()
+            let Some(row) = row else {
+                return Ok(None);
+            };
+            let mut values = load_report_values(conn, ReportScope::One(id.0)).await?;
+            row.into_record(values.remove(&id.0).unwrap_or_default())
+                .map(Some)
         }
 
         const USER_COLUMNS: &str = "id, username, display_name, role, unit_id, active";
+
+        /// The user with this id, on any connection.
+        async fn load_user(
+            conn: &mut <$Db as sqlx::Database>::Connection,
+            id: UserId,
+        ) -> Result<Option<User>, StoreError> {
+            let row: Option<UserRow> =
+                sqlx::query_as(&format!("select {USER_COLUMNS} from users where id = $1"))
+                    .bind(id.0)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+            row.map(User::try_from).transpose()
+        }
+
+        /// Ends every session of a user (deactivation, password change); how many there were.
+        async fn delete_user_sessions(
+            tx: &mut sqlx::Transaction<'static, $Db>,
+            user: UserId,
+        ) -> Result<u64, StoreError> {
+            Ok(sqlx::query("delete from sessions where user_id = $1")
+                .bind(user.0)
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?
+                .rows_affected())
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct SessionRow {
+            token_hash: String,
+            user_id: i64,
+            csrf_token: String,
+            created_at: DbTime,
+            expires_at: DbTime,
+        }
+
+        impl TryFrom<SessionRow> for SessionRecord {
+            type Error = StoreError;
+            fn try_from(row: SessionRow) -> Result<Self, StoreError> {
+                Ok(SessionRecord {
+                    token_hash: row.token_hash,
+                    user: UserId(row.user_id),
+                    csrf_token: row.csrf_token,
+                    created_at: from_db_time(row.created_at)?,
+                    expires_at: from_db_time(row.expires_at)?,
+                })
+            }
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct RequestRow {
+            id: i64,
+            task_id: i64,
+            kind: String,
+            reason: String,
+            new_due: Option<chrono::NaiveDate>,
+            state: String,
+            requested_by: Option<i64>,
+            requested_at: DbTime,
+            decided_by: Option<i64>,
+            decided_at: Option<DbTime>,
+            decision_comment: Option<String>,
+        }
+
+        const REQUEST_COLUMNS: &str = "id, task_id, kind, reason, new_due, state, requested_by, \
+            requested_at, decided_by, decided_at, decision_comment";
+
+        impl TryFrom<RequestRow> for RequestRecord {
+            type Error = StoreError;
+            fn try_from(row: RequestRow) -> Result<Self, StoreError> {
+                Ok(RequestRecord {
+                    id: RequestId(row.id),
+                    request: NewRequest {
+                        task: TaskId(row.task_id),
+                        kind: RequestKind::from_code(&row.kind).map_err(bad_row)?,
+                        reason: row.reason,
+                        new_due: row.new_due,
+                    },
+                    state: RequestState::from_code(&row.state).map_err(bad_row)?,
+                    requested_by: row.requested_by.map(UserId),
+                    requested_at: from_db_time(row.requested_at)?,
+                    decided_by: row.decided_by.map(UserId),
+                    decided_at: row.decided_at.map(from_db_time).transpose()?,
+                    decision_comment: row.decision_comment,
+                })
+            }
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct InstructionRow {
+            id: i64,
+            task_id: i64,
+            author_id: Option<i64>,
+            text: String,
+            created_at: DbTime,
+        }
+
+        const INSTRUCTION_COLUMNS: &str = "id, task_id, author_id, text, created_at";
+
+        impl TryFrom<InstructionRow> for InstructionRecord {
+            type Error = StoreError;
+            fn try_from(row: InstructionRow) -> Result<Self, StoreError> {
+                Ok(InstructionRecord {
+                    id: InstructionId(row.id),
+                    instruction: NewInstruction {
+                        task: TaskId(row.task_id),
+                        text: row.text,
+                    },
+                    author: row.author_id.map(UserId),
+                    created_at: from_db_time(row.created_at)?,
+                })
+            }
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct AttachmentRow {
+            id: i64,
+            report_id: i64,
+            file_name: String,
+            content_type: String,
+            size: i64,
+            sha256: String,
+            uploaded_by: Option<i64>,
+            uploaded_at: DbTime,
+        }
+
+        const ATTACHMENT_COLUMNS: &str = "id, report_id, file_name, content_type, size, sha256, \
+            uploaded_by, uploaded_at";
+
+        impl TryFrom<AttachmentRow> for AttachmentRecord {
+            type Error = StoreError;
+            fn try_from(row: AttachmentRow) -> Result<Self, StoreError> {
+                Ok(AttachmentRecord {
+                    id: AttachmentId(row.id),
+                    attachment: NewAttachment {
+                        report: ReportId(row.report_id),
+                        file_name: row.file_name,
+                        content_type: row.content_type,
+                        size: row.size,
+                        sha256: row.sha256,
+                    },
+                    uploaded_by: row.uploaded_by.map(UserId),
+                    uploaded_at: from_db_time(row.uploaded_at)?,
+                })
+            }
+        }
+
+        /// Audit-event lookups bind two parameters per entity; this many entities per query
+        /// keeps far below either backend's parameter limit (SQLite's is 32766).
+        const AUDIT_ENTITIES_PER_QUERY: usize = 200;
+
+        const AUDIT_COLUMNS: &str = "seq, at, actor_id, action, entity, entity_id, before_json, \
+            after_json, prev_hash, hash";
 
         /// The `Store` on this backend. Cheap to clone (the pool is shared).
         #[derive(Clone, Debug)]
@@ -328,6 +670,53 @@ macro_rules! sql_store {
             let after = load_task(tx, id).await?.ok_or(StoreError::NotFound)?;
             audit_change(tx, action, "task", id.0.to_string(), actor, before, &after).await?;
             Ok(after)
+        }
+
+        /// 办结 of a published task at `at`, inside the caller's transaction, audited; `Conflict`
+        /// when the task is not published. Shared by `complete_task` and `decide_request`.
+        async fn complete_in(
+            tx: &mut sqlx::Transaction<'static, $Db>,
+            id: TaskId,
+            at: chrono::DateTime<chrono::Utc>,
+            actor: Option<UserId>,
+        ) -> Result<TaskRecord, StoreError> {
+            let before = load_task(tx, id).await?.ok_or(StoreError::NotFound)?;
+            let changed = sqlx::query(
+                "update tasks set status = $2, completed_at = $3 where id = $1 and status = $4",
+            )
+            .bind(id.0)
+            .bind(TaskStatus::Completed.code())
+            .bind(to_db_time(at))
+            .bind(TaskStatus::Published.code())
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?
+            .rows_affected();
+            finish_task_change(tx, id, changed, "task.complete", &before, actor).await
+        }
+
+        /// 延期 of a published task to `new_due` (not before its start), inside the caller's
+        /// transaction, audited; `original_due` stays. Shared by `extend_task` and
+        /// `decide_request`.
+        async fn extend_in(
+            tx: &mut sqlx::Transaction<'static, $Db>,
+            id: TaskId,
+            new_due: chrono::NaiveDate,
+            actor: Option<UserId>,
+        ) -> Result<TaskRecord, StoreError> {
+            let before = load_task(tx, id).await?.ok_or(StoreError::NotFound)?;
+            let changed = sqlx::query(
+                "update tasks set due_date = $2 \
+                 where id = $1 and status = $3 and start_date <= $2",
+            )
+            .bind(id.0)
+            .bind(new_due)
+            .bind(TaskStatus::Published.code())
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?
+            .rows_affected();
+            finish_task_change(tx, id, changed, "task.extend", &before, actor).await
         }
 
         /// Audits a change of one entity from `before` to `after` (both stored as JSON).
@@ -531,6 +920,10 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?;
                 let after = User::try_from(row)?;
+                if !active {
+                    // A deactivated user must be signed out everywhere, at once.
+                    delete_user_sessions(&mut tx, id).await?;
+                }
                 audit_change(&mut tx, "user.set_active", "user", id.to_string(), actor, &before, &after)
                     .await?;
                 tx.commit().await.map_err(map_err)?;
@@ -626,7 +1019,50 @@ macro_rules! sql_store {
                             .await
                             .map_err(map_err)?;
                     }
-                    let record = row.into_record(co_units)?;
+                    let mut targets = Vec::with_capacity(task.targets.len());
+                    for (position, target) in (0_i64..).zip(&task.targets) {
+                        let (id,): (i64,) = sqlx::query_as(
+                            "insert into task_targets \
+                             (task_id, position, indicator, op, value, unit, text) \
+                             values ($1, $2, $3, $4, $5, $6, $7) returning id",
+                        )
+                        .bind(row.id)
+                        .bind(position)
+                        .bind(&target.indicator)
+                        .bind(&target.op)
+                        .bind(target.value)
+                        .bind(&target.unit)
+                        .bind(&target.text)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                        targets.push(TargetRecord {
+                            id: TargetId(id),
+                            target: target.clone(),
+                        });
+                    }
+                    for (position, milestone) in (0_i64..).zip(&task.milestones) {
+                        sqlx::query(
+                            "insert into task_milestones (task_id, position, due_date, title) \
+                             values ($1, $2, $3, $4)",
+                        )
+                        .bind(row.id)
+                        .bind(position)
+                        .bind(milestone.date)
+                        .bind(&milestone.title)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    }
+                    // The order `load_task_parts` reads them in: by date, then input order.
+                    let mut milestones = task.milestones.clone();
+                    milestones.sort_by_key(|m| m.date);
+                    let parts = TaskParts {
+                        co_units,
+                        targets,
+                        milestones,
+                    };
+                    let record = row.into_record(parts)?;
                     let after = Some(to_json(&record)?);
                     let id = record.id.0.to_string();
                     append_audit(&mut tx, "task.insert", "task", id, actor, None, after).await?;
@@ -692,36 +1128,27 @@ macro_rules! sql_store {
             }
 
             async fn list_tasks(&self, filter: &TaskFilter) -> Result<Vec<TaskRecord>, StoreError> {
-                let plan = filter.plan.map(|p| p.0);
-                let unit = filter.lead_or_co_unit.map(|u| u.0);
-                let status = filter.status.map(TaskStatus::code);
-                let rows: Vec<TaskRow> = sqlx::query_as(&format!(
-                    "select {TASK_COLUMNS} from tasks where {TASK_FILTER} order by id"
-                ))
-                .bind(plan)
-                .bind(unit)
-                .bind(status)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(map_err)?;
-                let links: Vec<(i64, i64)> = sqlx::query_as(&format!(
-                    "select task_id, unit_id from task_co_units where task_id in \
-                     (select id from tasks where {TASK_FILTER})"
-                ))
-                .bind(plan)
-                .bind(unit)
-                .bind(status)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(map_err)?;
-                let mut co_units = std::collections::HashMap::<i64, Vec<OrgUnitId>>::new();
-                for (task, unit) in links {
-                    co_units.entry(task).or_default().push(OrgUnitId(unit));
-                }
+                let scope = TaskScope::Filter(
+                    filter.plan.map(|p| p.0),
+                    filter.lead_or_co_unit.map(|u| u.0),
+                    filter.status.map(TaskStatus::code),
+                );
+                // Four queries on one connection whatever the number of tasks: the dashboard
+                // lists hundreds per request. (Not one snapshot: a draft edited meanwhile may
+                // show its new co-units with its old row, which the next read puts right.)
+                let mut conn = self.pool.acquire().await.map_err(map_err)?;
+                let sql =
+                    format!("select {TASK_COLUMNS} from tasks where {TASK_FILTER} order by id");
+                let rows: Vec<TaskRow> = scope
+                    .bind(sqlx::query_as(&sql))
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+                let mut parts = load_task_parts(&mut conn, scope).await?;
                 rows.into_iter()
                     .map(|row| {
-                        let units = co_units.remove(&row.id).unwrap_or_default();
-                        row.into_record(units)
+                        let own = parts.remove(&row.id).unwrap_or_default();
+                        row.into_record(own)
                     })
                     .collect()
             }
@@ -733,21 +1160,7 @@ macro_rules! sql_store {
                 actor: Option<UserId>,
             ) -> Result<TaskRecord, StoreError> {
                 let mut tx = self.begin().await?;
-                let before = load_task(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-                let changed = sqlx::query(
-                    "update tasks set status = $2, completed_at = $3 \
-                     where id = $1 and status = $4",
-                )
-                .bind(id.0)
-                .bind(TaskStatus::Completed.code())
-                .bind(to_db_time(at))
-                .bind(TaskStatus::Published.code())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?
-                .rows_affected();
-                let after =
-                    finish_task_change(&mut tx, id, changed, "task.complete", &before, actor).await?;
+                let after = complete_in(&mut tx, id, at, actor).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(after)
             }
@@ -759,20 +1172,7 @@ macro_rules! sql_store {
                 actor: Option<UserId>,
             ) -> Result<TaskRecord, StoreError> {
                 let mut tx = self.begin().await?;
-                let before = load_task(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-                let changed = sqlx::query(
-                    "update tasks set due_date = $2 \
-                     where id = $1 and status = $3 and start_date <= $2",
-                )
-                .bind(id.0)
-                .bind(new_due)
-                .bind(TaskStatus::Published.code())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?
-                .rows_affected();
-                let after =
-                    finish_task_change(&mut tx, id, changed, "task.extend", &before, actor).await?;
+                let after = extend_in(&mut tx, id, new_due, actor).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(after)
             }
@@ -783,9 +1183,9 @@ macro_rules! sql_store {
                 actor: Option<UserId>,
             ) -> Result<ReportRecord, StoreError> {
                 let mut tx = self.begin().await?;
-                let existing: Option<ReportRow> = sqlx::query_as(&format!(
-                    "select {REPORT_COLUMNS} from reports where task_id = $1 and period_start = $2"
-                ))
+                let existing: Option<(i64,)> = sqlx::query_as(
+                    "select id from reports where task_id = $1 and period_start = $2",
+                )
                 .bind(report.task.0)
                 .bind(report.period_start)
                 .fetch_optional(&mut *tx)
@@ -814,9 +1214,10 @@ macro_rules! sql_store {
                         .map_err(map_err)?;
                         ("report.insert", None, row)
                     }
-                    Some(old) => {
-                        let id = old.id;
-                        let before = ReportRecord::try_from(old)?;
+                    Some((id,)) => {
+                        let before = load_report(&mut tx, ReportId(id))
+                            .await?
+                            .ok_or(StoreError::NotFound)?;
                         let row: Option<ReportRow> = sqlx::query_as(&format!(
                             "update reports set progress_text = $2, problems = $3, \
                              next_steps = $4, percent = $5, needs_coordination = $6, \
@@ -839,7 +1240,34 @@ macro_rules! sql_store {
                         ("report.update", Some(to_json(&before)?), row)
                     }
                 };
-                let stored = ReportRecord::try_from(row)?;
+                // The values are replaced as a whole: a target left blank this time is gone.
+                sqlx::query("delete from report_values where report_id = $1")
+                    .bind(row.id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                for value in &report.values {
+                    // Inserted only when the target belongs to the report's task, so a value
+                    // can never be filed against another task's target.
+                    let inserted = sqlx::query(
+                        "insert into report_values (report_id, target_id, value) \
+                         select $1, id, $2 from task_targets where id = $3 and task_id = $4",
+                    )
+                    .bind(row.id)
+                    .bind(value.value)
+                    .bind(value.target.0)
+                    .bind(report.task.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if inserted == 0 {
+                        return Err(conflict("report_values.target_id"));
+                    }
+                }
+                let mut values = report.values.clone();
+                values.sort_by_key(|v| v.target);
+                let stored = row.into_record(values)?;
                 let after = Some(to_json(&stored)?);
                 let id = stored.id.to_string();
                 append_audit(&mut tx, action, "report", id, actor, before, after).await?;
@@ -868,7 +1296,9 @@ macro_rules! sql_store {
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(map_err)?;
-                let after = ReportRecord::try_from(row.ok_or_else(|| conflict("reports.state"))?)?;
+                let row = row.ok_or_else(|| conflict("reports.state"))?;
+                // A state change leaves the values as they were.
+                let after = row.into_record(before.values.clone())?;
                 audit_change(&mut tx, "report.submit", "report", id.to_string(), actor, &before, &after)
                     .await?;
                 tx.commit().await.map_err(map_err)?;
@@ -903,7 +1333,9 @@ macro_rules! sql_store {
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(map_err)?;
-                let after = ReportRecord::try_from(row.ok_or_else(|| conflict("reports.state"))?)?;
+                let row = row.ok_or_else(|| conflict("reports.state"))?;
+                // A state change leaves the values as they were.
+                let after = row.into_record(before.values.clone())?;
                 audit_change(&mut tx, action, "report", id.to_string(), actor, &before, &after)
                     .await?;
                 tx.commit().await.map_err(map_err)?;
@@ -911,15 +1343,16 @@ macro_rules! sql_store {
             }
 
             async fn list_reports(&self, task: TaskId) -> Result<Vec<ReportRecord>, StoreError> {
+                let mut conn = self.pool.acquire().await.map_err(map_err)?;
                 let rows: Vec<ReportRow> = sqlx::query_as(&format!(
                     "select {REPORT_COLUMNS} from reports where task_id = $1 \
                      order by period_start, id"
                 ))
                 .bind(task.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *conn)
                 .await
                 .map_err(map_err)?;
-                rows.into_iter().map(ReportRecord::try_from).collect()
+                with_values(&mut conn, ReportScope::Task(task.0), rows).await
             }
 
             async fn list_audit_events(
@@ -927,15 +1360,525 @@ macro_rules! sql_store {
                 after_seq: i64,
                 limit: i64,
             ) -> Result<Vec<AuditEvent>, StoreError> {
-                let rows: Vec<AuditRow> = sqlx::query_as(
-                    "select seq, at, actor_id, action, entity, entity_id, before_json, after_json, \
-                     prev_hash, hash from audit_events where seq > $1 order by seq limit $2",
-                )
+                let rows: Vec<AuditRow> = sqlx::query_as(&format!(
+                    "select {AUDIT_COLUMNS} from audit_events where seq > $1 order by seq limit $2"
+                ))
                 .bind(after_seq)
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await
                 .map_err(map_err)?;
+                rows.into_iter().map(AuditEvent::try_from).collect()
+            }
+
+            async fn get_user(&self, id: UserId) -> Result<User, StoreError> {
+                let mut conn = self.pool.acquire().await.map_err(map_err)?;
+                load_user(&mut conn, id).await?.ok_or(StoreError::NotFound)
+            }
+
+            async fn update_user(
+                &self,
+                id: UserId,
+                display_name: &str,
+                role: Role,
+                unit: Option<OrgUnitId>,
+                actor: Option<UserId>,
+            ) -> Result<User, StoreError> {
+                let mut tx = self.begin().await?;
+                let before = load_user(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                let row: UserRow = sqlx::query_as(&format!(
+                    "update users set display_name = $2, role = $3, unit_id = $4 where id = $1 \
+                     returning {USER_COLUMNS}"
+                ))
+                .bind(id.0)
+                .bind(display_name)
+                .bind(role.as_str())
+                .bind(unit.map(|u| u.0))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let after = User::try_from(row)?;
+                audit_change(&mut tx, "user.update", "user", id.to_string(), actor, &before, &after)
+                    .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(after)
+            }
+
+            async fn set_user_password(
+                &self,
+                id: UserId,
+                password_hash: &str,
+                actor: Option<UserId>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin().await?;
+                let changed = sqlx::query("update users set password_hash = $2 where id = $1")
+                    .bind(id.0)
+                    .bind(password_hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                // Whoever knew the old password is signed out too.
+                let ended = delete_user_sessions(&mut tx, id).await?;
+                // The event says that the password changed, never what to: no hash in the log.
+                let after = to_json(&serde_json::json!({
+                    "password": "changed",
+                    "sessions_ended": ended,
+                }))?;
+                let user = id.to_string();
+                append_audit(&mut tx, "user.set_password", "user", user, actor, None, Some(after))
+                    .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+                let mut tx = self.begin().await?;
+                sqlx::query(
+                    "insert into sessions \
+                     (token_hash, user_id, csrf_token, created_at, expires_at) \
+                     values ($1, $2, $3, $4, $5)",
+                )
+                .bind(&session.token_hash)
+                .bind(session.user.0)
+                .bind(&session.csrf_token)
+                .bind(to_db_time(session.created_at))
+                .bind(to_db_time(session.expires_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                // Neither the token hash nor the CSRF token goes into the log: either would let
+                // a reader of the log act as the user while the session lives.
+                let after = to_json(&serde_json::json!({
+                    "created_at": session.created_at,
+                    "expires_at": session.expires_at,
+                }))?;
+                let user = session.user.to_string();
+                let actor = Some(session.user);
+                append_audit(&mut tx, "login", "user", user, actor, None, Some(after)).await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn get_session(
+                &self,
+                token_hash: &str,
+            ) -> Result<Option<(SessionRecord, User)>, StoreError> {
+                #[derive(sqlx::FromRow)]
+                struct Row {
+                    #[sqlx(flatten)]
+                    session: SessionRow,
+                    #[sqlx(flatten)]
+                    user: UserRow,
+                }
+                let row: Option<Row> = sqlx::query_as(
+                    "select s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at, \
+                     u.id, u.username, u.display_name, u.role, u.unit_id, u.active \
+                     from sessions s join users u on u.id = s.user_id where s.token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(map_err)?;
+                row.map(|r| Ok((SessionRecord::try_from(r.session)?, User::try_from(r.user)?)))
+                    .transpose()
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+                let mut tx = self.begin().await?;
+                let deleted: Option<(i64,)> =
+                    sqlx::query_as("delete from sessions where token_hash = $1 returning user_id")
+                        .bind(token_hash)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                // Signing out twice (two tabs) logs one logout.
+                if let Some((user,)) = deleted {
+                    let actor = Some(UserId(user));
+                    let id = user.to_string();
+                    append_audit(&mut tx, "logout", "user", id, actor, None, None).await?;
+                }
+                tx.commit().await.map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn edit_tasks(
+                &self,
+                edits: &[TaskEdit],
+                actor: Option<UserId>,
+            ) -> Result<Vec<TaskRecord>, StoreError> {
+                let mut tx = self.begin().await?;
+                let mut edited = Vec::with_capacity(edits.len());
+                for edit in edits {
+                    let before = load_task(&mut tx, edit.id).await?.ok_or(StoreError::NotFound)?;
+                    if edit.due < edit.start {
+                        return Err(conflict("tasks.due_date"));
+                    }
+                    // The edit is checked and normalised (trimmed title, co-units deduplicated
+                    // and without the lead unit) by the very rules a new task obeys.
+                    let task = NewTask {
+                        plan: before.plan,
+                        parent: before.parent,
+                        path: before.path.clone(),
+                        title: edit.title.clone(),
+                        text: before.text.clone(),
+                        source_start: before.source_start,
+                        source_end: before.source_end,
+                        lead_unit: edit.lead_unit,
+                        co_units: edit.co_units.clone(),
+                        leader: edit.leader,
+                        owner_name: edit.owner_name.clone(),
+                        start: edit.start,
+                        due: edit.due,
+                        frequency: edit.frequency,
+                        weight: before.timeline.weight,
+                        targets: Vec::new(),
+                        milestones: Vec::new(),
+                    }
+                    .validated()
+                    .map_err(|_| conflict("tasks.fields"))?;
+                    // Nothing was promised before 交办, so the original deadline moves too.
+                    let changed = sqlx::query(
+                        "update tasks set title = $2, lead_unit_id = $3, leader_id = $4, \
+                         owner_name = $5, start_date = $6, due_date = $7, original_due = $7, \
+                         frequency = $8 where id = $1 and status = $9",
+                    )
+                    .bind(edit.id.0)
+                    .bind(&task.title)
+                    .bind(task.lead_unit.map(|u| u.0))
+                    .bind(task.leader.map(|u| u.0))
+                    .bind(&task.owner_name)
+                    .bind(task.start)
+                    .bind(task.due)
+                    .bind(task.frequency.code())
+                    .bind(TaskStatus::Draft.code())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if changed == 0 {
+                        return Err(conflict("tasks.status"));
+                    }
+                    sqlx::query("delete from task_co_units where task_id = $1")
+                        .bind(edit.id.0)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    for unit in &task.co_units {
+                        sqlx::query("insert into task_co_units (task_id, unit_id) values ($1, $2)")
+                            .bind(edit.id.0)
+                            .bind(unit.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                    }
+                    let after =
+                        finish_task_change(&mut tx, edit.id, changed, "task.edit", &before, actor)
+                            .await?;
+                    edited.push(after);
+                }
+                tx.commit().await.map_err(map_err)?;
+                Ok(edited)
+            }
+
+            async fn get_report(&self, id: ReportId) -> Result<ReportRecord, StoreError> {
+                let mut conn = self.pool.acquire().await.map_err(map_err)?;
+                load_report(&mut conn, id).await?.ok_or(StoreError::NotFound)
+            }
+
+            async fn list_reports_in_state(
+                &self,
+                state: ReportState,
+            ) -> Result<Vec<ReportRecord>, StoreError> {
+                let mut conn = self.pool.acquire().await.map_err(map_err)?;
+                let rows: Vec<ReportRow> = sqlx::query_as(&format!(
+                    "select {REPORT_COLUMNS} from reports where state = $1 order by updated_at, id"
+                ))
+                .bind(state.code())
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(map_err)?;
+                with_values(&mut conn, ReportScope::State(state.code()), rows).await
+            }
+
+            async fn list_report_summaries(
+                &self,
+            ) -> Result<Vec<(TaskId, ReportSummary)>, StoreError> {
+                let rows: Vec<(i64, chrono::NaiveDate, Option<DbTime>, String, f64)> =
+                    sqlx::query_as(
+                        "select task_id, period_start, first_submitted_at, state, percent \
+                         from reports order by task_id, period_start",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(map_err)?;
+                rows.into_iter()
+                    .map(|(task, period_start, submitted_at, state, percent)| {
+                        Ok((
+                            TaskId(task),
+                            ReportSummary {
+                                period_start,
+                                submitted_at: submitted_at.map(from_db_time).transpose()?,
+                                state: ReportState::from_code(&state).map_err(bad_row)?,
+                                percent,
+                            },
+                        ))
+                    })
+                    .collect()
+            }
+
+            async fn insert_attachment(
+                &self,
+                attachment: &NewAttachment,
+                actor: Option<UserId>,
+            ) -> Result<AttachmentRecord, StoreError> {
+                let mut tx = self.begin().await?;
+                let row: AttachmentRow = sqlx::query_as(&format!(
+                    "insert into attachments \
+                     (report_id, file_name, content_type, size, sha256, uploaded_by, uploaded_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7) returning {ATTACHMENT_COLUMNS}"
+                ))
+                .bind(attachment.report.0)
+                .bind(&attachment.file_name)
+                .bind(&attachment.content_type)
+                .bind(attachment.size)
+                .bind(&attachment.sha256)
+                .bind(actor.map(|a| a.0))
+                .bind(to_db_time(now()))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let stored = AttachmentRecord::try_from(row)?;
+                let after = Some(to_json(&stored)?);
+                let id = stored.id.to_string();
+                append_audit(&mut tx, "attachment.insert", "attachment", id, actor, None, after)
+                    .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(stored)
+            }
+
+            async fn list_attachments(
+                &self,
+                report: ReportId,
+            ) -> Result<Vec<AttachmentRecord>, StoreError> {
+                let rows: Vec<AttachmentRow> = sqlx::query_as(&format!(
+                    "select {ATTACHMENT_COLUMNS} from attachments where report_id = $1 order by id"
+                ))
+                .bind(report.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+                rows.into_iter().map(AttachmentRecord::try_from).collect()
+            }
+
+            async fn get_attachment(
+                &self,
+                id: AttachmentId,
+            ) -> Result<AttachmentRecord, StoreError> {
+                let row: Option<AttachmentRow> = sqlx::query_as(&format!(
+                    "select {ATTACHMENT_COLUMNS} from attachments where id = $1"
+                ))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(map_err)?;
+                AttachmentRecord::try_from(row.ok_or(StoreError::NotFound)?)
+            }
+
+            async fn insert_request(
+                &self,
+                request: &NewRequest,
+                actor: Option<UserId>,
+            ) -> Result<RequestRecord, StoreError> {
+                let mut tx = self.begin().await?;
+                // Selecting from the task makes "only for a published task" part of the insert;
+                // the partial unique index refuses a second pending request of the same kind.
+                let row: Option<RequestRow> = sqlx::query_as(&format!(
+                    "insert into requests \
+                     (task_id, kind, reason, new_due, state, requested_by, requested_at) \
+                     select id, $2, $3, $4, $5, $6, $7 from tasks where id = $1 and status = $8 \
+                     returning {REQUEST_COLUMNS}"
+                ))
+                .bind(request.task.0)
+                .bind(request.kind.code())
+                .bind(&request.reason)
+                .bind(request.new_due)
+                .bind(RequestState::Pending.code())
+                .bind(actor.map(|a| a.0))
+                .bind(to_db_time(now()))
+                .bind(TaskStatus::Published.code())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let stored = RequestRecord::try_from(row.ok_or_else(|| conflict("tasks.status"))?)?;
+                let after = Some(to_json(&stored)?);
+                let id = stored.id.to_string();
+                append_audit(&mut tx, "request.insert", "request", id, actor, None, after).await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(stored)
+            }
+
+            async fn decide_request(
+                &self,
+                id: RequestId,
+                approve: bool,
+                comment: Option<&str>,
+                now: chrono::DateTime<chrono::Utc>,
+                actor: Option<UserId>,
+            ) -> Result<RequestRecord, StoreError> {
+                let mut tx = self.begin().await?;
+                let before: Option<RequestRow> = sqlx::query_as(&format!(
+                    "select {REQUEST_COLUMNS} from requests where id = $1"
+                ))
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let before = RequestRecord::try_from(before.ok_or(StoreError::NotFound)?)?;
+                let (state, action) = if approve {
+                    (RequestState::Approved, "request.approve")
+                } else {
+                    (RequestState::Rejected, "request.reject")
+                };
+                let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+                // The pending guard sits in the update itself: of two leaders deciding at once,
+                // the second matches no row and gets `Conflict`.
+                let row: Option<RequestRow> = sqlx::query_as(&format!(
+                    "update requests set state = $2, decided_by = $3, decided_at = $4, \
+                     decision_comment = $5 where id = $1 and state = $6 \
+                     returning {REQUEST_COLUMNS}"
+                ))
+                .bind(id.0)
+                .bind(state.code())
+                .bind(actor.map(|a| a.0))
+                .bind(to_db_time(now))
+                .bind(comment)
+                .bind(RequestState::Pending.code())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let row = row.ok_or_else(|| conflict("requests.state"))?;
+                let after = RequestRecord::try_from(row)?;
+                audit_change(&mut tx, action, "request", id.to_string(), actor, &before, &after)
+                    .await?;
+                if approve {
+                    let task = after.request.task;
+                    match after.request.kind {
+                        RequestKind::Completion => {
+                            complete_in(&mut tx, task, now, actor).await?;
+                        }
+                        RequestKind::Extension => {
+                            let new_due = after
+                                .request
+                                .new_due
+                                .ok_or_else(|| bad_row("extension request without new_due"))?;
+                            extend_in(&mut tx, task, new_due, actor).await?;
+                        }
+                    }
+                }
+                tx.commit().await.map_err(map_err)?;
+                Ok(after)
+            }
+
+            async fn get_request(&self, id: RequestId) -> Result<RequestRecord, StoreError> {
+                let row: Option<RequestRow> = sqlx::query_as(&format!(
+                    "select {REQUEST_COLUMNS} from requests where id = $1"
+                ))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(map_err)?;
+                RequestRecord::try_from(row.ok_or(StoreError::NotFound)?)
+            }
+
+            async fn list_requests(
+                &self,
+                filter: &RequestFilter,
+            ) -> Result<Vec<RequestRecord>, StoreError> {
+                let rows: Vec<RequestRow> = sqlx::query_as(&format!(
+                    "select {REQUEST_COLUMNS} from requests \
+                     where ($1 is null or task_id = $1) and ($2 is null or state = $2) order by id"
+                ))
+                .bind(filter.task.map(|t| t.0))
+                .bind(filter.state.map(RequestState::code))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+                rows.into_iter().map(RequestRecord::try_from).collect()
+            }
+
+            async fn insert_instruction(
+                &self,
+                instruction: &NewInstruction,
+                actor: Option<UserId>,
+            ) -> Result<InstructionRecord, StoreError> {
+                let mut tx = self.begin().await?;
+                let row: InstructionRow = sqlx::query_as(&format!(
+                    "insert into instructions (task_id, author_id, text, created_at) \
+                     values ($1, $2, $3, $4) returning {INSTRUCTION_COLUMNS}"
+                ))
+                .bind(instruction.task.0)
+                .bind(actor.map(|a| a.0))
+                .bind(&instruction.text)
+                .bind(to_db_time(now()))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let stored = InstructionRecord::try_from(row)?;
+                let after = Some(to_json(&stored)?);
+                let id = stored.id.to_string();
+                append_audit(&mut tx, "instruction.insert", "instruction", id, actor, None, after)
+                    .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(stored)
+            }
+
+            async fn list_instructions(
+                &self,
+                task: Option<TaskId>,
+            ) -> Result<Vec<InstructionRecord>, StoreError> {
+                // Ids break ties between instructions written in the same microsecond.
+                let rows: Vec<InstructionRow> = sqlx::query_as(&format!(
+                    "select {INSTRUCTION_COLUMNS} from instructions \
+                     where ($1 is null or task_id = $1) order by created_at desc, id desc"
+                ))
+                .bind(task.map(|t| t.0))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+                rows.into_iter().map(InstructionRecord::try_from).collect()
+            }
+
+            async fn list_audit_events_for(
+                &self,
+                entities: &[(String, String)],
+            ) -> Result<Vec<AuditEvent>, StoreError> {
+                let mut conn = self.pool.acquire().await.map_err(map_err)?;
+                let mut rows: Vec<AuditRow> = Vec::new();
+                for chunk in entities.chunks(AUDIT_ENTITIES_PER_QUERY) {
+                    // `(entity = $1 and entity_id = $2) or …`: each term uses the
+                    // (entity, entity_id) index on both backends.
+                    let terms: Vec<String> = (0..chunk.len())
+                        .map(|i| {
+                            format!("(entity = ${} and entity_id = ${})", 2 * i + 1, 2 * i + 2)
+                        })
+                        .collect();
+                    let sql = format!(
+                        "select {AUDIT_COLUMNS} from audit_events where {}",
+                        terms.join(" or ")
+                    );
+                    let mut query = sqlx::query_as::<_, AuditRow>(&sql);
+                    for (entity, id) in chunk {
+                        query = query.bind(entity).bind(id);
+                    }
+                    rows.extend(query.fetch_all(&mut *conn).await.map_err(map_err)?);
+                }
+                // Chunks (and an entity named twice) may repeat or interleave events.
+                rows.sort_by_key(|r| r.seq);
+                rows.dedup_by_key(|r| r.seq);
                 rows.into_iter().map(AuditEvent::try_from).collect()
             }
         }

@@ -9,11 +9,13 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use duban_core::audit::verify_chain;
+use duban_core::auth::SessionRecord;
 use duban_core::org::{NewOrgUnit, NewUser, OrgUnitId, OrgUnitKind, Role, UserId};
-use duban_core::store::{Store, StoreError, TaskFilter};
+use duban_core::store::{RequestFilter, Store, StoreError, TaskEdit, TaskFilter};
 use duban_core::tasks::{
-    CadenceSettings, Frequency, Light, NewPlan, NewReport, NewTask, ReportId, ReportRecord,
-    ReportState, TaskId, TaskRecord, TaskStatus, assess, local_instant,
+    AttachmentId, CadenceSettings, Frequency, Light, Milestone, NewAttachment, NewInstruction,
+    NewPlan, NewReport, NewRequest, NewTarget, NewTask, ReportId, ReportRecord, ReportState,
+    RequestId, RequestState, TargetValue, TaskId, TaskRecord, TaskStatus, assess, local_instant,
 };
 use std::sync::Arc;
 
@@ -173,6 +175,7 @@ async fn story(store: Arc<dyn Store>, raw: Raw) {
     assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 4, 5]);
 
     plans_tasks_and_reports(&*store, bureau.id, department.id, school.id).await;
+    targets_requests_and_sessions(&*store, department.id, school.id).await;
 
     // Someone edits an audit row by hand: the chain names it.
     let changed = raw
@@ -480,6 +483,623 @@ async fn plans_tasks_and_reports(
             .unwrap()
             .contains("\"due\":\"2026-09-30\"")
     );
+}
+
+/// Everything around a task besides its reports' text: targets and milestones, report values,
+/// evidence, 办结/延期 requests and their approval, 批示, sessions and account changes, and the
+/// per-entity audit history. Runs inside `story` after `plans_tasks_and_reports`.
+async fn targets_requests_and_sessions(
+    store: &dyn Store,
+    department: OrgUnitId,
+    school: OrgUnitId,
+) {
+    let users = store.list_users().await.unwrap();
+    let id_of = |name: &str| users.iter().find(|u| u.username == name).unwrap().id;
+    let (admin, leader, dcs, jjk, viewer) = (
+        id_of("admin"),
+        id_of("leader"),
+        id_of("dcs"),
+        id_of("jjk"),
+        id_of("viewer"),
+    );
+    let audit_before = store.list_audit_events(0, 10_000).await.unwrap().len();
+    let d = |m: u32, day: u32| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let at = |m: u32, day: u32, h: u32| {
+        local_instant(d(m, day), NaiveTime::from_hms_opt(h, 0, 0).unwrap())
+    };
+
+    // Users: read one, rename one; a unit that does not exist is a conflict.
+    let jjk_user = store.get_user(jjk).await.unwrap();
+    assert_eq!(jjk_user.username, "jjk");
+    let err = store.get_user(UserId(9999)).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    let renamed = store
+        .update_user(
+            jjk,
+            "基教科张科长",
+            Role::Unit,
+            Some(department),
+            Some(admin),
+        )
+        .await
+        .unwrap();
+    assert_eq!(renamed.display_name, "基教科张科长");
+    assert_eq!(store.get_user(jjk).await.unwrap(), renamed);
+    conflict(
+        store
+            .update_user(jjk, "x", Role::Unit, Some(OrgUnitId(9999)), Some(admin))
+            .await,
+    );
+    let err = store
+        .update_user(UserId(9999), "x", Role::Viewer, None, Some(admin))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+
+    // Sessions: signed in twice, out once (twice over), then a password change ends the rest.
+    let first_hash = "7e".repeat(32);
+    let second_hash = "5d".repeat(32);
+    let viewer_hash = "c4".repeat(32);
+    let first = SessionRecord::new(
+        first_hash.clone(),
+        jjk,
+        "csrf-first-81f2".into(),
+        at(2, 2, 8),
+    );
+    store.create_session(&first).await.unwrap();
+    let (got, user) = store.get_session(&first_hash).await.unwrap().unwrap();
+    assert_eq!((got, user), (first.clone(), renamed.clone()));
+    assert!(store.get_session(&"00".repeat(32)).await.unwrap().is_none());
+    let second = SessionRecord::new(
+        second_hash.clone(),
+        jjk,
+        "csrf-second-9a3c".into(),
+        at(2, 2, 9),
+    );
+    store.create_session(&second).await.unwrap();
+    store.delete_session(&first_hash).await.unwrap();
+    store.delete_session(&first_hash).await.unwrap();
+    assert!(store.get_session(&first_hash).await.unwrap().is_none());
+    assert!(store.get_session(&second_hash).await.unwrap().is_some());
+    conflict(store.create_session(&second).await);
+    let stranger = SessionRecord::new("e1".repeat(32), UserId(9999), "c".into(), at(2, 2, 9));
+    conflict(store.create_session(&stranger).await);
+
+    store
+        .set_user_password(jjk, "$argon2id$renewed-secret", Some(jjk))
+        .await
+        .unwrap();
+    assert!(store.get_session(&second_hash).await.unwrap().is_none());
+    let (_, hash) = store.get_user_by_username("jjk").await.unwrap().unwrap();
+    assert_eq!(hash, "$argon2id$renewed-secret");
+    let err = store
+        .set_user_password(UserId(9999), "x", Some(admin))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+
+    // Deactivation ends the user's sessions too.
+    let viewer_session = SessionRecord::new(
+        viewer_hash.clone(),
+        viewer,
+        "csrf-viewer-77d0".into(),
+        at(2, 3, 8),
+    );
+    store.create_session(&viewer_session).await.unwrap();
+    assert!(store.get_session(&viewer_hash).await.unwrap().is_some());
+    store
+        .set_user_active(viewer, false, Some(admin))
+        .await
+        .unwrap();
+    assert!(store.get_session(&viewer_hash).await.unwrap().is_none());
+
+    // Sign-ins and sign-outs are the user's own audit events, free of any secret.
+    let events = store.list_audit_events(0, 10_000).await.unwrap();
+    let secrets = [
+        first_hash.as_str(),
+        second_hash.as_str(),
+        viewer_hash.as_str(),
+        "csrf-",
+        "argon2id",
+        "renewed-secret",
+    ];
+    for event in &events {
+        let text = format!("{:?}{:?}", event.before, event.after);
+        for secret in secrets {
+            assert!(
+                !text.contains(secret),
+                "{secret} in audit event {}",
+                event.seq
+            );
+        }
+    }
+    let jjk_events: Vec<_> = events[audit_before..]
+        .iter()
+        .filter(|e| e.entity == "user" && e.entity_id == jjk.to_string())
+        .map(|e| (e.action.as_str(), e.actor))
+        .collect();
+    assert_eq!(
+        jjk_events,
+        [
+            ("user.update", Some(admin)),
+            ("login", Some(jjk)),
+            ("login", Some(jjk)),
+            ("logout", Some(jjk)),
+            ("user.set_password", Some(jjk)),
+        ]
+    );
+    let password_event = events
+        .iter()
+        .rfind(|e| e.action == "user.set_password")
+        .unwrap();
+    assert!(
+        password_event
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("\"password\":\"changed\"")
+    );
+
+    // A plan whose tasks carry targets (in input order) and milestones (by date).
+    let new_plan =
+        NewPlan::new("2026年民生实事", Some(2026), "实事.txt", "新增学位。", "{}").unwrap();
+    let plan = store.insert_plan(&new_plan, Some(dcs)).await.unwrap();
+    let mut seats = NewTask::new("新增公办学位", d(1, 5), d(8, 31), Frequency::Monthly).unwrap();
+    seats.lead_unit = Some(department);
+    seats.targets = vec![
+        NewTarget::new("新增学位", ">=", Some(1200.0), "个", "新增学位1200个以上").unwrap(),
+        NewTarget::new("改扩建学校", "=", Some(3.0), "所", "改扩建学校3所").unwrap(),
+        NewTarget::new("群众满意度", "", None, "", "群众满意").unwrap(),
+    ];
+    seats.milestones = vec![
+        Milestone::new(d(6, 30), "主体完工").unwrap(),
+        Milestone::new(d(3, 31), "开工建设").unwrap(),
+    ];
+    let seats = seats.validated().unwrap();
+    let mut canteen = NewTask::new("改造学校食堂", d(1, 5), d(6, 30), Frequency::Monthly).unwrap();
+    canteen.lead_unit = Some(school);
+    canteen.targets = vec![NewTarget::new("改造食堂", "=", Some(5.5), "个", "").unwrap()];
+    let tasks = store
+        .insert_tasks(plan.id, &[seats.clone(), canteen], Some(dcs))
+        .await
+        .unwrap();
+    let (seats, canteen) = (tasks[0].clone(), tasks[1].clone());
+    let indicators: Vec<_> = seats
+        .targets
+        .iter()
+        .map(|t| t.target.indicator.as_str())
+        .collect();
+    assert_eq!(indicators, ["新增学位", "改扩建学校", "群众满意度"]);
+    assert_eq!(seats.targets[0].target.value, Some(1200.0));
+    assert_eq!(seats.targets[2].target.value, None);
+    assert_eq!(canteen.targets[0].target.value, Some(5.5));
+    let milestones: Vec<_> = seats
+        .milestones
+        .iter()
+        .map(|m| (m.date, m.title.as_str()))
+        .collect();
+    assert_eq!(milestones, [(d(3, 31), "开工建设"), (d(6, 30), "主体完工")]);
+    assert!(canteen.milestones.is_empty());
+    assert_eq!(store.get_task(seats.id).await.unwrap(), seats);
+    // The batched list reads exactly what the one-task read does.
+    let in_plan = TaskFilter {
+        plan: Some(plan.id),
+        ..TaskFilter::default()
+    };
+    assert_eq!(store.list_tasks(&in_plan).await.unwrap(), tasks);
+
+    // The 任务分解表 grid before 交办: a batch with one bad row changes nothing.
+    let edit = |task: &TaskRecord| TaskEdit {
+        id: task.id,
+        title: task.title.clone(),
+        lead_unit: task.lead_unit,
+        co_units: task.co_units.clone(),
+        leader: task.leader,
+        owner_name: task.owner_name.clone(),
+        start: task.timeline.start,
+        due: task.timeline.due,
+        frequency: task.timeline.frequency,
+    };
+    let mut seats_edit = edit(&seats);
+    seats_edit.title = "  新增公办学位（扩容）  ".into();
+    seats_edit.co_units = vec![school, department, school];
+    seats_edit.leader = Some(leader);
+    seats_edit.owner_name = Some("张科长".into());
+    seats_edit.due = d(9, 30);
+    seats_edit.frequency = Frequency::Weekly;
+    let mut backwards = edit(&canteen);
+    backwards.due = d(1, 1);
+    conflict(
+        store
+            .edit_tasks(&[seats_edit.clone(), backwards], Some(dcs))
+            .await,
+    );
+    let mut ghost = edit(&canteen);
+    ghost.lead_unit = Some(OrgUnitId(9999));
+    conflict(
+        store
+            .edit_tasks(&[seats_edit.clone(), ghost], Some(dcs))
+            .await,
+    );
+    let mut blank = edit(&canteen);
+    blank.title = "   ".into();
+    conflict(
+        store
+            .edit_tasks(&[seats_edit.clone(), blank], Some(dcs))
+            .await,
+    );
+    let mut missing = edit(&canteen);
+    missing.id = TaskId(9999);
+    let err = store
+        .edit_tasks(&[seats_edit.clone(), missing], Some(dcs))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    assert_eq!(store.get_task(seats.id).await.unwrap(), seats);
+
+    let mut canteen_edit = edit(&canteen);
+    canteen_edit.start = d(2, 1);
+    let edited = store
+        .edit_tasks(&[seats_edit, canteen_edit], Some(dcs))
+        .await
+        .unwrap();
+    let seats = edited[0].clone();
+    assert_eq!(seats.title, "新增公办学位（扩容）");
+    assert_eq!(seats.co_units, [school]);
+    assert_eq!(seats.leader, Some(leader));
+    assert_eq!(seats.owner_name.as_deref(), Some("张科长"));
+    assert_eq!(
+        (seats.timeline.due, seats.timeline.original_due),
+        (d(9, 30), d(9, 30))
+    );
+    assert_eq!(seats.timeline.frequency, Frequency::Weekly);
+    assert_eq!(seats.targets, tasks[0].targets);
+    assert_eq!(store.get_task(seats.id).await.unwrap(), seats);
+    assert_eq!(edited[1].timeline.start, d(2, 1));
+
+    // Published: no longer a draft, no longer editable.
+    store.publish_plan(plan.id, Some(dcs)).await.unwrap();
+    conflict(store.edit_tasks(&[edit(&seats)], Some(dcs)).await);
+    let seats = store.get_task(seats.id).await.unwrap();
+    let canteen = store.get_task(canteen.id).await.unwrap();
+
+    // Report values: stored by target, replaced as a whole, only for the task's own targets.
+    let (seats_goal, schools_goal) = (seats.targets[0].id, seats.targets[1].id);
+    let week = d(3, 2);
+    let report = NewReport::new(seats.id, week, "已开工2所", "", "", 30.0, false)
+        .unwrap()
+        .with_values(vec![
+            TargetValue {
+                target: schools_goal,
+                value: 2.0,
+            },
+            TargetValue {
+                target: seats_goal,
+                value: 860.5,
+            },
+        ])
+        .unwrap();
+    let stored = store.upsert_report_draft(&report, Some(jjk)).await.unwrap();
+    assert_eq!(
+        stored.values,
+        [
+            TargetValue {
+                target: seats_goal,
+                value: 860.5
+            },
+            TargetValue {
+                target: schools_goal,
+                value: 2.0
+            },
+        ]
+    );
+    assert_eq!(store.get_report(stored.id).await.unwrap(), stored);
+    let foreign = report
+        .clone()
+        .with_values(vec![TargetValue {
+            target: canteen.targets[0].id,
+            value: 1.0,
+        }])
+        .unwrap();
+    conflict(store.upsert_report_draft(&foreign, Some(jjk)).await);
+    assert_eq!(store.get_report(stored.id).await.unwrap(), stored);
+    let fewer = report
+        .clone()
+        .with_values(vec![TargetValue {
+            target: seats_goal,
+            value: 900.0,
+        }])
+        .unwrap();
+    let stored = store.upsert_report_draft(&fewer, Some(jjk)).await.unwrap();
+    assert_eq!(
+        stored.values,
+        [TargetValue {
+            target: seats_goal,
+            value: 900.0
+        }]
+    );
+    assert_eq!(
+        store.list_reports(seats.id).await.unwrap(),
+        std::slice::from_ref(&stored)
+    );
+    let err = store.get_report(ReportId(9999)).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+
+    // The 审核 queue and the light-weight summaries.
+    let submitted = store
+        .submit_report(stored.id, at(3, 6, 15), Some(jjk))
+        .await
+        .unwrap();
+    assert_eq!(submitted.values, stored.values);
+    let canteen_draft = NewReport::new(canteen.id, d(3, 1), "招标中", "", "", 5.0, false).unwrap();
+    let canteen_draft = store
+        .upsert_report_draft(&canteen_draft, Some(jjk))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .list_reports_in_state(ReportState::Submitted)
+            .await
+            .unwrap(),
+        std::slice::from_ref(&submitted)
+    );
+    let drafts = store
+        .list_reports_in_state(ReportState::Draft)
+        .await
+        .unwrap();
+    assert_eq!(drafts, std::slice::from_ref(&canteen_draft));
+    let summaries = store.list_report_summaries().await.unwrap();
+    assert!(summaries.contains(&(seats.id, submitted.summary())));
+    assert!(summaries.contains(&(canteen.id, canteen_draft.summary())));
+    let mut every_report = Vec::new();
+    for task in store.list_tasks(&TaskFilter::default()).await.unwrap() {
+        for report in store.list_reports(task.id).await.unwrap() {
+            every_report.push((task.id, report.summary()));
+        }
+    }
+    assert_eq!(summaries, every_report);
+
+    // Evidence files.
+    let photo = NewAttachment::new(
+        stored.id,
+        "工地照片.jpg",
+        "image/jpeg",
+        2048,
+        &"ab".repeat(32),
+    )
+    .unwrap();
+    let minutes = NewAttachment::new(
+        stored.id,
+        "会议纪要.pdf",
+        "application/pdf",
+        99,
+        &"cd".repeat(32),
+    )
+    .unwrap();
+    let photo = store.insert_attachment(&photo, Some(jjk)).await.unwrap();
+    let minutes = store.insert_attachment(&minutes, Some(jjk)).await.unwrap();
+    assert_eq!(photo.uploaded_by, Some(jjk));
+    assert_eq!(store.get_attachment(photo.id).await.unwrap(), photo);
+    assert_eq!(
+        store.list_attachments(stored.id).await.unwrap(),
+        [photo.clone(), minutes.clone()]
+    );
+    assert!(
+        store
+            .list_attachments(canteen_draft.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let orphan = NewAttachment::new(
+        ReportId(9999),
+        "a.pdf",
+        "application/pdf",
+        1,
+        &"ef".repeat(32),
+    )
+    .unwrap();
+    conflict(store.insert_attachment(&orphan, Some(jjk)).await);
+    let err = store.get_attachment(AttachmentId(9999)).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+
+    // Requests: one pending per kind and task, only on published tasks.
+    let done = NewRequest::completion(seats.id, "学位已全部交付").unwrap();
+    let done = store.insert_request(&done, Some(jjk)).await.unwrap();
+    assert_eq!(
+        (done.state, done.requested_by),
+        (RequestState::Pending, Some(jjk))
+    );
+    let again = NewRequest::completion(seats.id, "").unwrap();
+    conflict(store.insert_request(&again, Some(jjk)).await);
+    let later = NewRequest::extension(seats.id, "雨季停工", d(11, 30), d(9, 30)).unwrap();
+    let later = store.insert_request(&later, Some(jjk)).await.unwrap();
+    assert_eq!(later.request.new_due, Some(d(11, 30)));
+    assert_eq!(store.get_request(later.id).await.unwrap(), later);
+    let nowhere = NewRequest::completion(TaskId(9999), "").unwrap();
+    conflict(store.insert_request(&nowhere, Some(jjk)).await);
+    let completed = TaskFilter {
+        status: Some(TaskStatus::Completed),
+        ..TaskFilter::default()
+    };
+    let finished = store.list_tasks(&completed).await.unwrap()[0].id;
+    conflict(
+        store
+            .insert_request(&NewRequest::completion(finished, "").unwrap(), Some(jjk))
+            .await,
+    );
+    let of_seats = RequestFilter {
+        task: Some(seats.id),
+        ..RequestFilter::default()
+    };
+    assert_eq!(
+        store.list_requests(&of_seats).await.unwrap(),
+        [done.clone(), later.clone()]
+    );
+
+    // Approving the extension moves the deadline and keeps the original; deciding twice fails.
+    let decided_at = at(4, 1, 10);
+    let approved = store
+        .decide_request(later.id, true, Some(" 同意延期 "), decided_at, Some(leader))
+        .await
+        .unwrap();
+    assert_eq!(approved.state, RequestState::Approved);
+    assert_eq!(
+        (
+            approved.decided_by,
+            approved.decided_at,
+            approved.decision_comment.as_deref()
+        ),
+        (Some(leader), Some(decided_at), Some("同意延期"))
+    );
+    let moved = store.get_task(seats.id).await.unwrap();
+    assert_eq!(
+        (moved.timeline.due, moved.timeline.original_due),
+        (d(11, 30), d(9, 30))
+    );
+    conflict(
+        store
+            .decide_request(later.id, false, None, decided_at, Some(leader))
+            .await,
+    );
+    let err = store
+        .decide_request(RequestId(9999), true, None, decided_at, Some(leader))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    let err = store.get_request(RequestId(9999)).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+
+    // Approving the completion completes the task at the decision time.
+    let closed_at = at(11, 20, 9);
+    store
+        .decide_request(done.id, true, None, closed_at, Some(leader))
+        .await
+        .unwrap();
+    let closed = store.get_task(seats.id).await.unwrap();
+    assert_eq!(closed.status, TaskStatus::Completed);
+    assert_eq!(closed.timeline.completed_at, Some(closed_at));
+
+    // On the canteen: a rejected extension moves nothing; once the task is completed, an
+    // extension can no longer be approved and stays pending (the whole decision rolled back).
+    let ask = NewRequest::extension(canteen.id, "设备未到货", d(8, 31), d(6, 30)).unwrap();
+    let ask = store.insert_request(&ask, Some(jjk)).await.unwrap();
+    let rejected = store
+        .decide_request(ask.id, false, Some("不同意"), decided_at, Some(leader))
+        .await
+        .unwrap();
+    assert_eq!(rejected.state, RequestState::Rejected);
+    assert_eq!(
+        store.get_task(canteen.id).await.unwrap().timeline.due,
+        d(6, 30)
+    );
+    let ask = NewRequest::extension(canteen.id, "设备仍未到货", d(8, 31), d(6, 30)).unwrap();
+    let ask = store.insert_request(&ask, Some(jjk)).await.unwrap();
+    let finish = NewRequest::completion(canteen.id, "提前完成").unwrap();
+    let finish = store.insert_request(&finish, Some(jjk)).await.unwrap();
+    store
+        .decide_request(finish.id, true, None, closed_at, Some(leader))
+        .await
+        .unwrap();
+    conflict(
+        store
+            .decide_request(ask.id, true, None, closed_at, Some(leader))
+            .await,
+    );
+    assert_eq!(store.get_request(ask.id).await.unwrap(), ask);
+    let pending = RequestFilter {
+        state: Some(RequestState::Pending),
+        ..RequestFilter::default()
+    };
+    assert_eq!(
+        store.list_requests(&pending).await.unwrap(),
+        std::slice::from_ref(&ask)
+    );
+
+    // 批示, newest first.
+    let first_note = NewInstruction::new(seats.id, "抓紧推进").unwrap();
+    let first_note = store
+        .insert_instruction(&first_note, Some(leader))
+        .await
+        .unwrap();
+    let second_note = NewInstruction::new(seats.id, "注意施工安全").unwrap();
+    let second_note = store
+        .insert_instruction(&second_note, Some(leader))
+        .await
+        .unwrap();
+    let canteen_note = NewInstruction::new(canteen.id, "做好验收").unwrap();
+    let canteen_note = store
+        .insert_instruction(&canteen_note, Some(leader))
+        .await
+        .unwrap();
+    let canteen_note_id = canteen_note.id.to_string();
+    assert_eq!(first_note.author, Some(leader));
+    assert_eq!(
+        store.list_instructions(Some(seats.id)).await.unwrap(),
+        [second_note.clone(), first_note.clone()]
+    );
+    assert_eq!(
+        store.list_instructions(None).await.unwrap(),
+        [canteen_note, second_note, first_note]
+    );
+    conflict(
+        store
+            .insert_instruction(
+                &NewInstruction::new(TaskId(9999), "无").unwrap(),
+                Some(leader),
+            )
+            .await,
+    );
+
+    // The history of a task and what hangs off it, in seq order, and nothing else.
+    let entities = [
+        ("task".to_owned(), seats.id.0.to_string()),
+        ("report".to_owned(), stored.id.to_string()),
+        ("request".to_owned(), later.id.to_string()),
+        ("attachment".to_owned(), photo.id.to_string()),
+        ("task".to_owned(), seats.id.0.to_string()),
+    ];
+    let history = store.list_audit_events_for(&entities).await.unwrap();
+    let actions: Vec<_> = history
+        .iter()
+        .map(|e| (e.entity.as_str(), e.action.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("task", "task.insert"),
+            ("task", "task.edit"),
+            ("report", "report.insert"),
+            ("report", "report.update"),
+            ("report", "report.submit"),
+            ("attachment", "attachment.insert"),
+            ("request", "request.insert"),
+            ("request", "request.approve"),
+            ("task", "task.extend"),
+            ("task", "task.complete"),
+        ]
+    );
+    assert!(history.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(store.list_audit_events_for(&[]).await.unwrap().is_empty());
+    let instruction_events = store
+        .list_audit_events_for(&[("instruction".to_owned(), canteen_note_id)])
+        .await
+        .unwrap();
+    assert_eq!(instruction_events.len(), 1);
+    assert_eq!(instruction_events[0].action, "instruction.insert");
+
+    // Every write of this part is audited, chained, and the chain still verifies.
+    let events = store.list_audit_events(0, 10_000).await.unwrap();
+    assert_eq!(verify_chain(&events), Ok(()));
+    assert_eq!(events.len(), audit_before + 34);
+}
+
+/// Asserts that a store call was refused with `Conflict`.
+fn conflict<T: std::fmt::Debug>(result: Result<T, StoreError>) {
+    match result {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
 }
 
 #[tokio::test]

@@ -315,7 +315,7 @@ impl NewTask {
         self.co_units.dedup();
         let lead = self.lead_unit;
         self.co_units.retain(|unit| Some(*unit) != lead);
-        self.milestones.sort_by(|a, b| a.date.cmp(&b.date));
+        self.milestones.sort_by_key(|m| m.date);
         if self.targets.len() > 50 || self.milestones.len() > 50 {
             return Err(RecordError("一项任务最多50个指标、50个节点".into()));
         }
