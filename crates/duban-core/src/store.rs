@@ -150,7 +150,8 @@ pub trait Store: Send + Sync {
         actor: Option<UserId>,
     ) -> Result<(), StoreError>;
 
-    /// Stores a new session (sign-in), audited as the user's login.
+    /// Stores a new session (sign-in), audited as the user's login; sessions that expired
+    /// before it started are deleted in the same transaction.
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
 
     /// The session with this token hash and its user, if it exists (expired or not: the caller

@@ -1437,6 +1437,13 @@ macro_rules! sql_store {
 
             async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
                 let mut tx = self.begin().await?;
+                // Sign-ins sweep the sessions that expired before this one started, so the
+                // table holds live sessions only and never needs a separate job.
+                sqlx::query("delete from sessions where expires_at < $1")
+                    .bind(to_db_time(session.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
                 sqlx::query(
                     "insert into sessions \
                      (token_hash, user_id, csrf_token, created_at, expires_at) \

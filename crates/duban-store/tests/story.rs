@@ -1092,6 +1092,22 @@ async fn targets_requests_and_sessions(
     let events = store.list_audit_events(0, 10_000).await.unwrap();
     assert_eq!(verify_chain(&events), Ok(()));
     assert_eq!(events.len(), audit_before + 34);
+
+    // A sign-in sweeps the sessions that expired before it: a session of 2 February is gone
+    // once someone signs in on 3 March, a live one stays.
+    let stale_hash = "5a".repeat(32);
+    let live_hash = "6b".repeat(32);
+    let fresh_hash = "7c".repeat(32);
+    let stale = SessionRecord::new(stale_hash.clone(), admin, "c1".into(), at(2, 2, 8));
+    store.create_session(&stale).await.unwrap();
+    assert!(store.get_session(&stale_hash).await.unwrap().is_some());
+    let live = SessionRecord::new(live_hash.clone(), admin, "c2".into(), at(3, 3, 7));
+    store.create_session(&live).await.unwrap();
+    assert!(store.get_session(&stale_hash).await.unwrap().is_none());
+    let fresh = SessionRecord::new(fresh_hash.clone(), admin, "c3".into(), at(3, 3, 8));
+    store.create_session(&fresh).await.unwrap();
+    assert!(store.get_session(&live_hash).await.unwrap().is_some());
+    assert!(store.get_session(&fresh_hash).await.unwrap().is_some());
 }
 
 /// Asserts that a store call was refused with `Conflict`.
