@@ -23,7 +23,7 @@ pub struct UploadedFile {
 /// Reads the first file field (and every text field) of a multipart form, refusing more than
 /// `limit` bytes with a Chinese message.
 pub async fn read_file(mut form: Multipart, limit: usize) -> Result<UploadedFile, AppError> {
-    let too_big = || AppError::BadRequest(format!("文件过大：最大{}MB", limit / 1024 / 1024));
+    let too_big = || AppError::BadRequest(format!("文件过大：最大{}", size_label(limit)));
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut fields = Vec::new();
     loop {
@@ -76,6 +76,18 @@ pub async fn read_file(mut form: Multipart, limit: usize) -> Result<UploadedFile
             fields,
         }),
         _ => Err(AppError::BadRequest("请选择要上传的文件".into())),
+    }
+}
+
+/// A limit in bytes as people read it: whole MB, else KB (a limit under 1 MB is not "0MB").
+fn size_label(bytes: usize) -> String {
+    const MB: usize = 1024 * 1024;
+    if bytes >= MB && bytes.is_multiple_of(MB) {
+        format!("{}MB", bytes / MB)
+    } else if bytes >= MB {
+        format!("{:.1}MB", bytes as f64 / MB as f64)
+    } else {
+        format!("{}KB", bytes.div_ceil(1024))
     }
 }
 
@@ -152,6 +164,14 @@ pub async fn store_bytes(dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn size_limits_read_in_mb_or_kb_never_as_zero() {
+        assert_eq!(size_label(10 * 1024 * 1024), "10MB");
+        assert_eq!(size_label(16 * 1024), "16KB");
+        assert_eq!(size_label(1500), "2KB");
+        assert_eq!(size_label(1024 * 1024 + 512 * 1024), "1.5MB");
+    }
 
     #[test]
     fn evidence_type_comes_from_the_bytes_not_the_name() {

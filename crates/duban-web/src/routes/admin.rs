@@ -5,8 +5,9 @@ use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use duban_core::access::Action;
 use duban_core::org::{NewOrgUnit, NewUser, OrgUnit, OrgUnitId, OrgUnitKind, Role, User, UserId};
-use duban_core::service::{Error, users};
+use duban_core::service::{Error, require, users};
 use serde::Deserialize;
 
 use crate::auth::{Session, hash_password};
@@ -123,6 +124,8 @@ async fn create_user(
     Form(form): Form<NewUserForm>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
+    // Refuse first: non-admins get no validation messages and cause no password hashing.
+    require(&ctx, Action::ManageOrg, None)?;
     let user = NewUser::parse(
         &form.username,
         &form.display_name,
@@ -150,6 +153,8 @@ async fn update_user(
     Form(form): Form<EditUserForm>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
+    // Refuse first: non-admins get no validation messages and cause no password hashing.
+    require(&ctx, Action::ManageOrg, None)?;
     users::update_user(
         &ctx,
         UserId(id),
@@ -173,6 +178,8 @@ async fn reset_password(
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
+    // Refuse first: non-admins get no validation messages and cause no password hashing.
+    require(&ctx, Action::ManageOrg, None)?;
     duban_core::auth::check_new_password(&form.password).map_err(Error::Invalid)?;
     let hash = hashed(form.password.clone()).await?;
     users::reset_password(&ctx, UserId(id), &form.password, |_| Ok(hash)).await?;
@@ -191,6 +198,8 @@ async fn set_active(
     Form(form): Form<ActiveForm>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
+    // Refuse first: non-admins get no validation messages and cause no password hashing.
+    require(&ctx, Action::ManageOrg, None)?;
     users::set_active(&ctx, UserId(id), form.active == "1").await?;
     Ok(Redirect::to("/admin?notice=user_saved").into_response())
 }
@@ -208,6 +217,8 @@ async fn add_unit(
     Form(form): Form<UnitForm>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
+    // Refuse first: non-admins get no validation messages and cause no password hashing.
+    require(&ctx, Action::ManageOrg, None)?;
     let kind = OrgUnitKind::parse(&form.kind).map_err(Error::from)?;
     let unit =
         NewOrgUnit::parse(parse_unit(&form.parent), &form.name, kind).map_err(Error::from)?;

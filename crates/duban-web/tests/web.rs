@@ -1,0 +1,1055 @@
+//! The web app over real HTTP: a seeded SQLite store in a temporary directory, `duban_web::serve`
+//! on 127.0.0.1:0, and a small HTTP/1.1 client (see `support`). Covers the authorisation matrix
+//! (every role × every page and form), sign-in and request protection, bad input, the security
+//! headers and evidence files.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use duban_core::store::{RequestFilter, TaskFilter};
+use duban_core::tasks::{ReportState, RequestState, TaskStatus};
+use support::{App, Client, Resp, T1_TITLE, Who};
+
+/// The message of a 403 refusal page.
+const FORBIDDEN: &str = "您没有权限执行此操作";
+/// The message of a 404 page (missing, or not the caller's to see).
+const NOT_FOUND: &str = "找不到该记录，或您无权查看";
+
+/// What one cell of the matrix expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exp {
+    /// Allowed: a GET renders its page (200, the expected `<title>`); a POST redirects (303) to
+    /// the expected success location.
+    Y,
+    /// Refused with the 403 page.
+    F,
+    /// Refused with the 404 page (same as a missing id).
+    N,
+    /// Not signed in: redirected to the login page.
+    L,
+}
+use Exp::{F, L, N, Y};
+
+/// One row: a request and what each role gets.
+struct Row {
+    method: &'static str,
+    /// With `{t1}`-style placeholders (see `World::fill`).
+    path: &'static str,
+    form: &'static [(&'static str, &'static str)],
+    /// GET: the page title; POST: the `Location` of success.
+    ok: &'static str,
+    /// Admin, Leader, Supervisor, Lead unit, Co-unit, Other unit, Viewer, Anonymous.
+    expect: [Exp; 8],
+}
+
+const fn get(path: &'static str, ok: &'static str, expect: [Exp; 8]) -> Row {
+    Row {
+        method: "GET",
+        path,
+        form: &[],
+        ok,
+        expect,
+    }
+}
+
+const fn post(
+    path: &'static str,
+    form: &'static [(&'static str, &'static str)],
+    ok: &'static str,
+    expect: [Exp; 8],
+) -> Row {
+    Row {
+        method: "POST",
+        path,
+        form,
+        ok,
+        expect,
+    }
+}
+
+/// The whole matrix. t1–t3 are published tasks led by unit A (Lead) with unit B (Co) working
+/// with it and the Leader as 牵头领导; unit C (Other) has nothing to do with them. d1 is a draft
+/// of plan p2; r2/r3 are submitted reports of t2/t3; q3 a pending 办结 request of t3.
+/// The POST rows run in this order; in each row the refused roles go first, and the store must
+/// be unchanged after each of them.
+#[rustfmt::skip]
+const MATRIX: &[Row] = &[
+    //                                                                Adm Ldr Sup Lead Co Oth View Anon
+    get("/",                    "总览",                               [Y, Y, Y, Y, Y, Y, Y, L]),
+    get("/tasks",               "任务清单",                           [Y, Y, Y, Y, Y, Y, Y, L]),
+    get("/tasks/{t1}",          T1_TITLE,                             [Y, Y, Y, Y, Y, N, Y, L]),
+    get("/tasks/{d1}",          "开展校园足球联赛",                   [Y, Y, Y, N, N, N, N, L]),
+    get("/tasks/999999",        "",                                   [N, N, N, N, N, N, N, L]),
+    get("/my",                  "我的任务",                           [Y, Y, Y, Y, Y, Y, Y, L]),
+    get("/tasks/{t1}/report",   "填报进展",                           [F, F, F, Y, F, N, F, L]),
+    get("/reviews",             "审核",                               [F, F, Y, F, F, F, F, L]),
+    get("/approvals",           "审批",                               [F, Y, F, F, F, F, F, L]),
+    get("/plans",               "导入计划",                           [F, F, Y, F, F, F, F, L]),
+    get("/plans/{p2}",          "2026年体育工作计划",                 [F, F, Y, F, F, F, F, L]),
+    get("/admin",               "用户与组织",                         [Y, F, F, F, F, F, F, L]),
+    post("/tasks/{t1}/report",
+         &[("progress_text", "已完成10所学校的网络改造"), ("percent", "30"), ("action", "save")],
+         "/tasks/{t1}/report",                                        [F, F, F, Y, F, N, F, L]),
+    post("/tasks/{t1}/report",
+         &[("progress_text", "已完成10所学校的网络改造"), ("percent", "35"), ("action", "submit")],
+         "/my?notice=submitted",                                      [F, F, F, Y, F, N, F, L]),
+    post("/reports/{r2}/review", &[("decision", "accept"), ("comment", "同意")],
+         "/reviews?notice=accepted",                                  [F, F, Y, F, F, N, F, L]),
+    post("/reports/{r3}/review", &[("decision", "return"), ("comment", "请补充佐证材料")],
+         "/reviews?notice=returned",                                  [F, F, Y, F, F, N, F, L]),
+    post("/tasks/{t1}/requests", &[("kind", "completion"), ("reason", "十所学校均已验收")],
+         "/tasks/{t1}?notice=requested",                              [F, F, F, Y, F, N, F, L]),
+    post("/tasks/{t2}/requests",
+         &[("kind", "extension"), ("reason", "评估推迟"), ("new_due", "{due+30}")],
+         "/tasks/{t2}?notice=requested",                              [F, F, F, Y, F, N, F, L]),
+    post("/requests/{q3}/decide", &[("decision", "approve"), ("comment", "")],
+         "/approvals?notice=approved",                                [F, Y, F, F, F, N, F, L]),
+    post("/tasks/{t1}/instructions", &[("text", "抓紧推进，月底前见成效")],
+         "/tasks/{t1}?notice=instructed",                             [F, Y, F, F, F, N, F, L]),
+    post("/plans/{p2}/tasks",
+         &[("title_{d1}", "开展校园足球联赛（区级）"), ("lead_{d1}", "{unit_a}"), ("freq_{d1}", "monthly")],
+         "/plans/{p2}?notice=edited",                                 [F, F, Y, F, F, F, F, L]),
+    post("/plans/{p2}/publish", &[],
+         "/plans/{p2}?notice=published",                              [F, F, Y, F, F, F, F, L]),
+    post("/admin/users",
+         &[("username", "zhangsan"), ("display_name", "张三"), ("role", "viewer"),
+           ("unit", ""), ("password", "Zhangsan-2026")],
+         "/admin?notice=user_saved",                                  [Y, F, F, F, F, F, F, L]),
+];
+
+fn title_of(body: &str) -> &str {
+    body.split_once("<title>")
+        .and_then(|(_, rest)| rest.split_once(" - 督办</title>"))
+        .map(|(t, _)| t)
+        .unwrap_or("")
+}
+
+/// Checks one response against its cell; `what` names the cell in failures.
+fn check_cell(app: &App, row: &Row, exp: Exp, r: &Resp, what: &str) {
+    let ok = app.w.fill(row.ok);
+    match exp {
+        Y if row.method == "GET" => {
+            assert_eq!(r.status, 200, "{what}: {}", r.body);
+            assert_eq!(title_of(&r.body), ok, "{what}");
+        }
+        Y => {
+            assert_eq!(r.status, 303, "{what}: {}", r.body);
+            assert_eq!(r.location(), ok, "{what}");
+        }
+        F => {
+            assert_eq!(r.status, 403, "{what}: {}", r.body);
+            assert!(r.body.contains(FORBIDDEN), "{what}: {}", r.body);
+            assert!(r.body.contains("无权操作"), "{what}");
+        }
+        N => {
+            assert_eq!(r.status, 404, "{what}: {}", r.body);
+            assert!(r.body.contains(NOT_FOUND), "{what}: {}", r.body);
+        }
+        L => {
+            assert_eq!(r.status, 303, "{what}: {}", r.body);
+            assert!(
+                r.location().starts_with("/login?next="),
+                "{what}: {:?}",
+                r.location()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_role_gets_exactly_what_the_matrix_allows_and_refusals_change_nothing() {
+    let app = App::start();
+    let clients: Vec<(Who, Client)> = Who::ALL.iter().map(|w| (*w, app.login(*w))).collect();
+    for row in MATRIX {
+        let path = app.w.fill(row.path);
+        let form: Vec<(String, String)> = row
+            .form
+            .iter()
+            .map(|(k, v)| (app.w.fill(k), app.w.fill(v)))
+            .collect();
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        // Refusals first, so that the allowed write cannot hide a refused one.
+        let mut order: Vec<usize> = (0..Who::ALL.len()).collect();
+        order.sort_by_key(|i| row.expect[*i] == Y);
+        for i in order {
+            let (who, client) = &clients[i];
+            let exp = row.expect[i];
+            let what = format!("{} {} as {who:?}", row.method, row.path);
+            let before = app.snapshot();
+            let r = match row.method {
+                "GET" => client.get(&path),
+                _ => client.post(&path, &form),
+            };
+            check_cell(&app, row, exp, &r, &what);
+            let after = app.snapshot();
+            if row.method == "POST" && exp == Y {
+                assert_ne!(before, after, "{what}: the allowed write changed nothing");
+            } else {
+                assert_eq!(before, after, "{what}: the store changed");
+            }
+        }
+    }
+
+    // What the allowed writes did.
+    let s = app.store.as_ref();
+    let w = &app.w;
+    let t1_reports = app.block_on(s.list_reports(w.t1)).unwrap();
+    assert_eq!(t1_reports.len(), 1);
+    assert_eq!(t1_reports[0].state, ReportState::Submitted);
+    assert_eq!(t1_reports[0].percent, 35.0);
+    assert_eq!(
+        app.block_on(s.get_report(w.r2)).unwrap().state,
+        ReportState::Accepted
+    );
+    let r3 = app.block_on(s.get_report(w.r3)).unwrap();
+    assert_eq!(r3.state, ReportState::Returned);
+    assert_eq!(r3.review_comment.as_deref(), Some("请补充佐证材料"));
+    let requests = app
+        .block_on(s.list_requests(&RequestFilter::default()))
+        .unwrap();
+    let pending: Vec<_> = requests
+        .iter()
+        .filter(|r| r.state == RequestState::Pending)
+        .map(|r| r.request.task)
+        .collect();
+    assert_eq!(pending, vec![w.t1, w.t2]);
+    assert_eq!(
+        app.block_on(s.get_task(w.t3)).unwrap().status,
+        TaskStatus::Completed
+    );
+    let instructions = app.block_on(s.list_instructions(Some(w.t1))).unwrap();
+    assert_eq!(instructions.len(), 1);
+    assert_eq!(instructions[0].author, Some(w.user(Who::Leader)));
+    let d1 = app.block_on(s.get_task(w.d1)).unwrap();
+    assert_eq!(d1.title, "开展校园足球联赛（区级）");
+    assert_eq!(d1.status, TaskStatus::Published);
+    assert!(app.block_on(s.get_plan(w.p2)).unwrap().published);
+    let users = app.block_on(s.list_users()).unwrap();
+    assert!(users.iter().any(|u| u.username == "zhangsan"));
+}
+
+#[test]
+fn unit_users_see_only_their_units_tasks_and_a_guessed_id_looks_missing() {
+    let app = App::start();
+    for who in [
+        Who::Admin,
+        Who::Leader,
+        Who::Supervisor,
+        Who::Lead,
+        Who::Co,
+        Who::Viewer,
+    ] {
+        let list = app.login(who).get("/tasks");
+        assert_eq!(list.status, 200);
+        assert!(list.body.contains(T1_TITLE), "{who:?} should list t1");
+    }
+    let other = app.login(Who::Other);
+    let list = other.get("/tasks");
+    assert_eq!(list.status, 200);
+    assert!(!list.body.contains(T1_TITLE), "{}", list.body);
+    let dash = other.get("/");
+    assert!(!dash.body.contains(T1_TITLE), "{}", dash.body);
+
+    // Another unit's task answers exactly like a task that does not exist.
+    let w = &app.w;
+    for (theirs, missing) in [
+        (format!("/tasks/{}", w.t1), "/tasks/999999".to_owned()),
+        (
+            format!("/tasks/{}/report", w.t1),
+            "/tasks/999999/report".to_owned(),
+        ),
+    ] {
+        let a = other.get(&theirs);
+        let b = other.get(&missing);
+        assert_eq!(a.status, 404);
+        assert_eq!((a.status, &a.body), (b.status, &b.body), "{theirs}");
+    }
+    let before = app.snapshot();
+    let a = other.post(
+        &format!("/tasks/{}/instructions", w.t1),
+        &[("text", "试探")],
+    );
+    let b = other.post("/tasks/999999/instructions", &[("text", "试探")]);
+    assert_eq!(a.status, 404);
+    assert_eq!((a.status, &a.body), (b.status, &b.body));
+    assert_eq!(before, app.snapshot());
+}
+
+// --- Sign-in, sessions, CSRF -------------------------------------------------------------------
+
+#[test]
+fn wrong_passwords_are_refused_and_the_sixth_failure_is_throttled() {
+    let app = App::start();
+    let c = app.anon();
+    for attempt in 1..=5 {
+        let r = c.post_form(
+            "/login",
+            &[("username", "leader"), ("password", "wrong-pass-1")],
+        );
+        assert_eq!(r.status, 401, "attempt {attempt}");
+        assert!(r.body.contains("用户名或密码错误"), "{}", r.body);
+        assert!(r.session_cookie().is_none());
+    }
+    let r = c.post_form(
+        "/login",
+        &[("username", "leader"), ("password", "wrong-pass-1")],
+    );
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.body.contains("登录失败次数过多"), "{}", r.body);
+    // Throttled means throttled: even the right password waits.
+    let r = c.post_form(
+        "/login",
+        &[("username", "leader"), ("password", support::PASSWORD)],
+    );
+    assert_eq!(r.status, 429);
+    assert!(r.session_cookie().is_none());
+    // An unknown name gets the same answer as a wrong password.
+    let r = c.post_form(
+        "/login",
+        &[("username", "nobody"), ("password", "wrong-pass-1")],
+    );
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("用户名或密码错误"));
+    // Other users are not locked out by someone guessing the leader's password.
+    let admin = app.login(Who::Admin);
+    assert_eq!(admin.get("/admin").status, 200);
+}
+
+#[test]
+fn the_session_cookie_is_httponly_and_samesite_lax() {
+    let app = App::start();
+    let r = app.anon().post_form(
+        "/login",
+        &[("username", "viewer"), ("password", support::PASSWORD)],
+    );
+    assert_eq!(r.status, 303);
+    let cookie = r
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("duban_session="))
+        .unwrap_or_else(|| panic!("no session cookie: {:?}", r.headers));
+    let attrs: Vec<&str> = cookie.split(';').map(str::trim).collect();
+    assert!(attrs.contains(&"HttpOnly"), "{cookie}");
+    assert!(attrs.contains(&"SameSite=Lax"), "{cookie}");
+    assert!(attrs.contains(&"Path=/"), "{cookie}");
+    // The token is random and long.
+    let token = attrs[0].trim_start_matches("duban_session=");
+    assert_eq!(token.len(), 64, "{cookie}");
+}
+
+#[test]
+fn posts_without_the_right_csrf_token_or_from_another_origin_change_nothing() {
+    let app = App::start();
+    let leader = app.login(Who::Leader);
+    let second_session = app.login(Who::Leader);
+    let sup = app.login(Who::Supervisor);
+    assert_ne!(second_session.csrf, leader.csrf);
+    let path = format!("/tasks/{}/instructions", app.w.t1);
+    let before = app.snapshot();
+    for (case, fields) in [
+        ("no token", vec![("text", "批示一")]),
+        (
+            "wrong token",
+            vec![("_csrf", "0123456789abcdef"), ("text", "批示一")],
+        ),
+        ("empty token", vec![("_csrf", ""), ("text", "批示一")]),
+        // Another session's token is not this session's token.
+        (
+            "another session's token",
+            vec![("_csrf", second_session.csrf.as_str()), ("text", "批示一")],
+        ),
+    ] {
+        let r = leader.post_form(&path, &fields);
+        assert_eq!(r.status, 403, "{case}: {}", r.body);
+        assert!(
+            r.body.contains("表单已过期或来源不明"),
+            "{case}: {}",
+            r.body
+        );
+        assert_eq!(before, app.snapshot(), "{case}");
+    }
+    // A token in the query string of a url-encoded POST counts, so it must be right too.
+    let r = leader.post_form(&format!("{path}?_csrf=0123"), &[("text", "批示一")]);
+    assert_eq!(r.status, 403);
+    // A multipart upload without the token in its query string.
+    let r = sup.post_multipart("/plans/import", &[], "计划.txt", "一、工作".as_bytes());
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(before, app.snapshot());
+    // A foreign Origin, even with the right token; and a sign-in posted from another site.
+    let form = [("_csrf", leader.csrf.as_str()), ("text", "批示一")];
+    for origin in [
+        "http://evil.example",
+        "null",
+        &format!("https://{}.evil.example", app.addr),
+    ] {
+        let r = leader.post_form_with(&path, &form, &[("Origin", origin)]);
+        assert_eq!(r.status, 403, "{origin}: {}", r.body);
+        assert_eq!(before, app.snapshot(), "{origin}");
+    }
+    let r = app.anon().post_form_with(
+        "/login",
+        &[("username", "leader"), ("password", support::PASSWORD)],
+        &[("Origin", "https://evil.example")],
+    );
+    assert_eq!(r.status, 403);
+    assert!(r.session_cookie().is_none());
+    assert_eq!(before, app.snapshot());
+    // The same request from our own origin with the token goes through.
+    let own = format!("http://{}", app.addr);
+    let r = leader.post_form_with(&path, &form, &[("Origin", &own)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        app.block_on(app.store.list_instructions(None))
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn after_logout_the_old_cookie_no_longer_works() {
+    let app = App::start();
+    let c = app.login(Who::Supervisor);
+    assert_eq!(c.get("/reviews").status, 200);
+    let r = c.post("/logout", &[]);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location(), "/login");
+    assert!(
+        r.set_cookies()
+            .iter()
+            .any(|s| s.starts_with("duban_session=;") && s.contains("Max-Age=0")),
+        "{:?}",
+        r.headers
+    );
+    // The browser forgot it, but a copy of the old cookie must not work either.
+    let r = c.get("/reviews");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location(), "/login?next=/reviews");
+    let before = app.snapshot();
+    let r = c.post(
+        &format!("/reports/{}/review", app.w.r2),
+        &[("decision", "accept")],
+    );
+    assert_eq!(r.status, 303);
+    assert!(r.location().starts_with("/login"));
+    assert_eq!(before, app.snapshot());
+}
+
+#[test]
+fn a_password_change_ends_the_old_session() {
+    let app = App::start();
+    let old = app.login(Who::Lead);
+    let other_device = app.login(Who::Lead);
+    let r = old.post(
+        "/password",
+        &[
+            ("old_password", support::PASSWORD),
+            ("new_password", "Xinmima-2026"),
+            ("confirm", "Xinmima-2026"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mut fresh = old.clone();
+    fresh.cookie = Some(r.session_cookie().unwrap());
+    assert_ne!(fresh.cookie, old.cookie);
+    assert_eq!(fresh.get("/my").status, 200);
+    for stale in [&old, &other_device] {
+        let r = stale.get("/my");
+        assert_eq!(r.status, 303);
+        assert!(r.location().starts_with("/login"), "{}", r.location());
+    }
+    let r = app.anon().post_form(
+        "/login",
+        &[("username", "unit-a"), ("password", support::PASSWORD)],
+    );
+    assert_eq!(r.status, 401);
+    let r = app.anon().post_form(
+        "/login",
+        &[("username", "unit-a"), ("password", "Xinmima-2026")],
+    );
+    assert_eq!(r.status, 303);
+    // A wrong old password changes nothing.
+    let r = fresh.get("/password");
+    fresh.csrf = support::csrf_of(&r.body).unwrap();
+    let r = fresh.post(
+        "/password",
+        &[
+            ("old_password", "not-the-password-1"),
+            ("new_password", "Another-2026"),
+            ("confirm", "Another-2026"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("原密码不正确"), "{}", r.body);
+}
+
+#[test]
+fn a_deactivated_user_cannot_sign_in_and_loses_their_session() {
+    let app = App::start();
+    let viewer = app.login(Who::Viewer);
+    let admin = app.login(Who::Admin);
+    let id = app.w.user(Who::Viewer);
+    let r = admin.post(&format!("/admin/users/{id}/active"), &[("active", "0")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = viewer.get("/tasks");
+    assert_eq!(r.status, 303);
+    assert!(r.location().starts_with("/login"));
+    let r = app.anon().post_form(
+        "/login",
+        &[("username", "viewer"), ("password", support::PASSWORD)],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.body.contains("该账号已停用"), "{}", r.body);
+    assert!(r.session_cookie().is_none());
+    // Re-activated, they can.
+    let r = admin.post(&format!("/admin/users/{id}/active"), &[("active", "1")]);
+    assert_eq!(r.status, 303);
+    assert_eq!(app.login(Who::Viewer).get("/tasks").status, 200);
+}
+
+#[test]
+fn sign_in_never_sends_the_browser_to_another_site() {
+    let app = App::start();
+    for (next, expected) in [
+        ("//evil.example", "/"),
+        ("//evil.example/tasks", "/"),
+        ("https://evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("evil.example", "/"),
+        ("/tasks?status=published", "/tasks?status=published"),
+    ] {
+        let page = app
+            .anon()
+            .get(&format!("/login?next={}", support::url_encode(next)));
+        assert_eq!(page.status, 200);
+        let hidden = format!("name=\"next\" value=\"{}\"", expected.replace('&', "&amp;"));
+        assert!(page.body.contains(&hidden), "{next}: {}", page.body);
+        let r = app.anon().post_form(
+            "/login",
+            &[
+                ("username", "admin"),
+                ("password", support::PASSWORD),
+                ("next", next),
+            ],
+        );
+        assert_eq!(r.status, 303, "{next}");
+        assert_eq!(r.location(), expected, "{next}");
+    }
+    // Being sent to the login page keeps where the user was going (on this site).
+    let r = app.anon().get("/tasks?status=published");
+    assert_eq!(r.location(), "/login?next=/tasks%3Fstatus%3Dpublished");
+}
+
+// --- Bad input ---------------------------------------------------------------------------------
+
+#[test]
+fn bad_report_input_is_refused_in_chinese_and_changes_nothing() {
+    let app = App::start();
+    let lead = app.login(Who::Lead);
+    let path = format!("/tasks/{}/report", app.w.t1);
+    let long = "进".repeat(10_000);
+    for (case, text, percent, message) in [
+        ("negative", "正常进展", "-5", "完成进度必须在0到100之间"),
+        ("over 100", "正常进展", "150", "完成进度必须在0到100之间"),
+        (
+            "not a number",
+            "正常进展",
+            "abc",
+            "完成进度须为0到100之间的数字",
+        ),
+        ("too long", long.as_str(), "30", "进展情况不能超过5000个字"),
+        (
+            "script",
+            "<script>alert(1)</script>",
+            "abc",
+            "完成进度须为0到100之间的数字",
+        ),
+    ] {
+        for action in ["save", "submit"] {
+            let before = app.snapshot();
+            let r = lead.post(
+                &path,
+                &[
+                    ("progress_text", text),
+                    ("percent", percent),
+                    ("action", action),
+                ],
+            );
+            assert_eq!(r.status, 422, "{case} {action}: {}", r.body);
+            assert!(r.body.contains(message), "{case} {action}: {}", r.body);
+            assert!(!r.body.contains("<script>alert(1)"), "{case}: not escaped");
+            assert_eq!(before, app.snapshot(), "{case} {action}");
+        }
+    }
+    // What was typed comes back, escaped, so nothing is lost.
+    let r = lead.post(
+        &path,
+        &[
+            ("progress_text", "<script>alert(1)</script>"),
+            ("percent", "abc"),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(
+        escaped(&r.body, "<script>alert(1)</script>"),
+        1,
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"abc\""), "{}", r.body);
+    // The same form with good values is saved (the refusals above were about the values).
+    let r = lead.post(
+        &path,
+        &[
+            ("progress_text", "正常进展"),
+            ("percent", "50"),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+#[test]
+fn an_impossible_extension_date_is_refused_and_changes_nothing() {
+    let app = App::start();
+    let lead = app.login(Who::Lead);
+    let path = format!("/tasks/{}/requests", app.w.t1);
+    for date in ["2025-02-30", "", "明年"] {
+        let before = app.snapshot();
+        let r = lead.post(
+            &path,
+            &[
+                ("kind", "extension"),
+                ("reason", "场地施工推迟"),
+                ("new_due", date),
+            ],
+        );
+        assert_eq!(r.status, 422, "{date}: {}", r.body);
+        assert!(
+            r.body.contains("请填写有效的延期后完成时限"),
+            "{date}: {}",
+            r.body
+        );
+        assert_eq!(before, app.snapshot(), "{date}");
+    }
+    // A date before the current deadline is refused too, with the reason.
+    let before = app.snapshot();
+    let r = lead.post(
+        &path,
+        &[
+            ("kind", "extension"),
+            ("reason", "场地施工推迟"),
+            ("new_due", "2020-01-01"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("须晚于现在的完成时限"), "{}", r.body);
+    assert_eq!(before, app.snapshot());
+    let r = lead.post(
+        &path,
+        &[
+            ("kind", "extension"),
+            ("reason", "场地施工推迟"),
+            ("new_due", &app.w.fill("{due+30}")),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+/// How often `text` appears HTML-escaped in `body` (`&lt;` or askama's `&#60;`, and the same
+/// for `>`, `"`, `'` and `&`).
+fn escaped(body: &str, text: &str) -> usize {
+    let normal = body
+        .replace("&#60;", "&lt;")
+        .replace("&#62;", "&gt;")
+        .replace("&#34;", "&quot;")
+        .replace("&#39;", "&#x27;")
+        .replace("&#38;", "&amp;");
+    let want = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;");
+    normal.matches(&want).count()
+}
+
+#[test]
+fn script_in_a_report_and_a_instruction_is_shown_escaped() {
+    let app = App::start();
+    let lead = app.login(Who::Lead);
+    let leader = app.login(Who::Leader);
+    let script = "<script>alert(1)</script>";
+    let t1 = app.w.t1;
+    let r = lead.post(
+        &format!("/tasks/{t1}/report"),
+        &[
+            ("progress_text", script),
+            ("problems", "<b>x</b>"),
+            ("percent", "10"),
+            ("action", "submit"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = leader.post(&format!("/tasks/{t1}/instructions"), &[("text", script)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    for who in [Who::Supervisor, Who::Lead, Who::Co] {
+        let page = app.login(who).get(&format!("/tasks/{t1}"));
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains(script), "{who:?}: unescaped script");
+        assert!(!page.body.contains("<b>x</b>"), "{who:?}: unescaped markup");
+        assert_eq!(
+            escaped(&page.body, script),
+            2,
+            "{who:?}: report and 批示 shown escaped"
+        );
+    }
+    let queue = app.login(Who::Supervisor).get("/reviews");
+    assert!(!queue.body.contains(script));
+    assert_eq!(escaped(&queue.body, script), 1, "{}", queue.body);
+}
+
+fn plan_count(app: &App) -> usize {
+    let tasks = app
+        .block_on(app.store.list_tasks(&TaskFilter::default()))
+        .unwrap();
+    let mut plans: Vec<_> = tasks.iter().filter_map(|t| t.plan).collect();
+    plans.sort();
+    plans.dedup();
+    plans.len()
+}
+
+#[test]
+fn bad_plan_uploads_are_refused_in_chinese_and_store_no_plan() {
+    let app = App::start_with(|s| s.max_upload_bytes = 16 * 1024);
+    let sup = app.login(Who::Supervisor);
+    let path = format!("/plans/import?_csrf={}", sup.csrf);
+    let dates = [("start", "2026-01-01"), ("default_due", "2026-12-31")];
+    let plan_text = include_str!("../../duban/demo/plan.txt");
+    let too_big = plan_text.repeat(3);
+    assert!(too_big.len() > 16 * 1024);
+    let plans = plan_count(&app);
+    for (case, name, bytes, message) in [
+        (
+            "docx that is not a zip",
+            "计划.docx",
+            b"this is not a zip".as_slice(),
+            "无法导入“计划.docx”",
+        ),
+        (
+            "empty file",
+            "计划.txt",
+            b"".as_slice(),
+            "请选择要上传的文件",
+        ),
+        (
+            "over the limit",
+            "计划.txt",
+            too_big.as_bytes(),
+            "文件过大：最大16KB",
+        ),
+    ] {
+        let before = app.snapshot();
+        let r = sup.post_multipart(&path, &dates, name, bytes);
+        assert_eq!(r.status, 400, "{case}: {}", r.body);
+        assert!(r.body.contains(message), "{case}: {}", r.body);
+        assert_eq!(before, app.snapshot(), "{case}");
+        assert_eq!(plan_count(&app), plans, "{case}");
+    }
+    // A bad date is refused in Chinese too.
+    let r = sup.post_multipart(
+        &path,
+        &[("start", "2026-02-30"), ("default_due", "2026-12-31")],
+        "计划.txt",
+        plan_text.as_bytes(),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("开始日期不是有效日期"), "{}", r.body);
+    // The real plan within the limit is imported.
+    let r = sup.post_multipart(&path, &dates, "计划.txt", plan_text.as_bytes());
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        r.location().ends_with("?notice=imported"),
+        "{}",
+        r.location()
+    );
+    assert_eq!(plan_count(&app), plans + 1);
+}
+
+// --- Headers -----------------------------------------------------------------------------------
+
+fn assert_security_headers(r: &Resp, what: &str) {
+    let csp = r
+        .header("content-security-policy")
+        .unwrap_or_else(|| panic!("{what}: no CSP"));
+    assert!(csp.contains("default-src 'self'"), "{what}: {csp}");
+    assert!(csp.contains("script-src 'self'"), "{what}: {csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+    assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
+    assert!(!csp.contains("unsafe-eval"), "{what}: {csp}");
+    assert_eq!(r.header("x-frame-options"), Some("DENY"), "{what}");
+    assert_eq!(
+        r.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
+}
+
+fn attr_after<'a>(body: &'a str, marker: &str) -> &'a str {
+    let at = body.find(marker).unwrap_or_else(|| panic!("no {marker}")) + marker.len();
+    let rest = &body[at..];
+    &rest[..rest.find('"').unwrap()]
+}
+
+#[test]
+fn every_page_has_the_security_headers_and_static_files_are_cached_long() {
+    let app = App::start();
+    let w = &app.w;
+    let pages: Vec<(Who, String)> = vec![
+        (Who::Anon, "/login".into()),
+        (Who::Anon, "/".into()),
+        (Who::Anon, "/healthz".into()),
+        (Who::Anon, "/no/such/page".into()),
+        (Who::Admin, "/".into()),
+        (Who::Admin, "/admin".into()),
+        (Who::Leader, "/approvals".into()),
+        (Who::Leader, format!("/tasks/{}", w.t1)),
+        (Who::Supervisor, "/reviews".into()),
+        (Who::Supervisor, "/plans".into()),
+        (Who::Supervisor, format!("/plans/{}", w.p2)),
+        (Who::Lead, "/my".into()),
+        (Who::Lead, format!("/tasks/{}/report", w.t1)),
+        (Who::Viewer, "/tasks".into()),
+        (Who::Viewer, "/admin".into()),
+        (Who::Other, format!("/tasks/{}", w.t1)),
+        (Who::Lead, "/password".into()),
+    ];
+    let mut last_page = String::new();
+    for (who, path) in &pages {
+        let r = app.login(*who).get(path);
+        assert_security_headers(&r, &format!("{who:?} {path}"));
+        if r.status == 200 && r.body.contains("<link rel=\"stylesheet\"") {
+            last_page = r.body.clone();
+        }
+    }
+    // A refused POST carries them too.
+    let r = app
+        .login(Who::Viewer)
+        .post("/admin/users", &[("username", "x")]);
+    assert_security_headers(&r, "refused POST");
+
+    let css = attr_after(&last_page, "<link rel=\"stylesheet\" href=\"");
+    let js = attr_after(&last_page, "<script src=\"");
+    for (url, kind) in [(css, "text/css"), (js, "text/javascript")] {
+        let r = app.anon().get(url);
+        assert_eq!(r.status, 200, "{url}");
+        assert!(
+            r.header("content-type").unwrap_or("").starts_with(kind),
+            "{url}"
+        );
+        let cache = r.header("cache-control").unwrap_or("");
+        assert!(cache.contains("max-age=31536000"), "{url}: {cache}");
+        assert!(cache.contains("immutable"), "{url}: {cache}");
+        assert!(!r.bytes.is_empty());
+        assert_security_headers(&r, url);
+    }
+    assert_eq!(app.anon().get("/static/app.00000000.css").status, 404);
+
+    for who in [Who::Anon, Who::Leader] {
+        let r = app.login(who).get("/no/such/page");
+        assert_eq!(r.status, 404);
+        assert!(r.body.contains("页面不存在"), "{}", r.body);
+        assert!(
+            r.header("content-type")
+                .unwrap_or("")
+                .starts_with("text/html")
+        );
+    }
+}
+
+// --- Evidence ----------------------------------------------------------------------------------
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+#[test]
+fn evidence_is_typed_by_content_and_only_readable_by_those_who_see_the_task() {
+    let app = App::start();
+    let lead = app.login(Who::Lead);
+    let t1 = app.w.t1;
+    let r = lead.post(
+        &format!("/tasks/{t1}/report"),
+        &[
+            ("progress_text", "已完成网络改造"),
+            ("percent", "20"),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let report = app.block_on(app.store.list_reports(t1)).unwrap()[0].id;
+    let upload = format!("/reports/{report}/attachments?_csrf={}", lead.csrf);
+
+    let r = lead.post_multipart(&upload, &[], "现场照片.png", PNG);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location(), format!("/tasks/{t1}/report"));
+    let attachments = app.block_on(app.store.list_attachments(report)).unwrap();
+    assert_eq!(attachments.len(), 1);
+    let id = attachments[0].id;
+    let form = lead.get(&format!("/tasks/{t1}/report"));
+    assert!(
+        form.body
+            .contains(&format!("<a href=\"/attachments/{id}\">现场照片.png</a>")),
+        "{}",
+        form.body
+    );
+
+    // Kept under its SHA-256 in the data directory.
+    let stored = app
+        .dir
+        .path()
+        .join("attachments")
+        .join(&attachments[0].attachment.sha256);
+    assert_eq!(std::fs::read(&stored).unwrap(), PNG);
+    let file = lead.get(&format!("/attachments/{id}"));
+    assert_eq!(file.status, 200);
+    assert_eq!(file.bytes, PNG);
+    assert_eq!(file.header("content-type"), Some("image/png"));
+    assert!(
+        file.header("content-disposition")
+            .unwrap_or("")
+            .starts_with("attachment")
+    );
+    assert_security_headers(&file, "attachment");
+
+    // A program renamed .pdf is not evidence.
+    let mut exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec();
+    exe.extend_from_slice(&[0u8; 256]);
+    let before = app.snapshot();
+    let r = lead.post_multipart(&upload, &[], "进展报告.pdf", &exe);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("不支持该文件类型"), "{}", r.body);
+    assert_eq!(before, app.snapshot());
+    // So is a web page called .txt.
+    let r = lead.post_multipart(&upload, &[], "说明.txt", b"<html><script>alert(1)</script>");
+    assert_eq!(r.status, 400);
+    assert_eq!(before, app.snapshot());
+
+    // Who may read it: those who see the task; another unit gets the same 404 as a missing id.
+    for (who, status) in [
+        (Who::Co, 200),
+        (Who::Supervisor, 200),
+        (Who::Viewer, 200),
+        (Who::Other, 404),
+        (Who::Anon, 303),
+    ] {
+        let r = app.login(who).get(&format!("/attachments/{id}"));
+        assert_eq!(r.status, status, "{who:?}");
+        if status == 404 {
+            assert!(
+                !r.bytes.windows(4).any(|w| w == b"IHDR"),
+                "{who:?} got the file"
+            );
+            assert_eq!(r.body, app.login(who).get("/attachments/999999").body);
+        }
+    }
+    // Another unit cannot add files to the report either, nor a co-unit.
+    let other = app.login(Who::Other);
+    let co = app.login(Who::Co);
+    let before = app.snapshot();
+    let r = other.post_multipart(
+        &format!("/reports/{report}/attachments?_csrf={}", other.csrf),
+        &[],
+        "a.png",
+        PNG,
+    );
+    assert_eq!(r.status, 404, "{}", r.body);
+    let r = co.post_multipart(
+        &format!("/reports/{report}/attachments?_csrf={}", co.csrf),
+        &[],
+        "a.png",
+        PNG,
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(before, app.snapshot());
+}
+
+#[test]
+fn admin_forms_refuse_non_admins_before_reading_what_they_sent() {
+    let app = App::start();
+    let target = app.w.user(Who::Viewer);
+    let clients: Vec<(Who, Client)> = [Who::Leader, Who::Supervisor, Who::Lead, Who::Viewer]
+        .iter()
+        .map(|w| (*w, app.login(*w)))
+        .collect();
+    let before = app.snapshot();
+    for (who, c) in &clients {
+        for (path, form) in [
+            (
+                "/admin/users".to_owned(),
+                vec![
+                    ("username", "x"),
+                    ("display_name", ""),
+                    ("role", "root"),
+                    ("unit", ""),
+                    ("password", "1"),
+                ],
+            ),
+            (
+                "/admin/users".to_owned(),
+                vec![
+                    ("username", "mallory"),
+                    ("display_name", "某人"),
+                    ("role", "admin"),
+                    ("unit", ""),
+                    ("password", "Mallory-2026"),
+                ],
+            ),
+            (
+                format!("/admin/users/{target}"),
+                vec![("display_name", "某人"), ("role", "root"), ("unit", "")],
+            ),
+            (
+                format!("/admin/users/{target}/password"),
+                vec![("password", "short")],
+            ),
+            (
+                format!("/admin/users/{target}/password"),
+                vec![("password", "Mallory-2026")],
+            ),
+            (
+                format!("/admin/users/{target}/active"),
+                vec![("active", "0")],
+            ),
+            (
+                "/admin/units".to_owned(),
+                vec![("parent", "1"), ("name", ""), ("kind", "castle")],
+            ),
+        ] {
+            let r = c.post(&path, &form);
+            assert_eq!(r.status, 403, "{who:?} {path} {form:?}: {}", r.body);
+            assert!(r.body.contains(FORBIDDEN), "{who:?} {path}");
+        }
+    }
+    assert_eq!(before, app.snapshot());
+    // The admin gets the validation message for the same bad form.
+    let admin = app.login(Who::Admin);
+    let r = admin.post(
+        "/admin/users",
+        &[
+            ("username", "x"),
+            ("display_name", "某人"),
+            ("role", "viewer"),
+            ("unit", ""),
+            ("password", "Mallory-2026"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("用户名长度应为2到32个字符"), "{}", r.body);
+}
