@@ -238,7 +238,16 @@ pub fn assess(
         reasons.push(reason(
             ReasonCode::PeriodsMissing,
             Light::Red,
-            format!("连续 {} 期未报送：{}", silent_run.len(), labels.join("、")),
+            // A long silence names its last three periods, not every week of the year.
+            if labels.len() > 3 {
+                format!(
+                    "连续 {} 期未报送（最近：{}）",
+                    silent_run.len(),
+                    labels[labels.len() - 3..].join("、")
+                )
+            } else {
+                format!("连续 {} 期未报送：{}", silent_run.len(), labels.join("、"))
+            },
         ));
     }
     let window = chrono::TimeDelta::days(i64::from(settings.yellow_window_days));

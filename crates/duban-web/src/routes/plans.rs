@@ -46,6 +46,7 @@ struct PlansPage {
     chrome: Chrome,
     plans: Vec<Plan>,
     year: i32,
+    today: String,
 }
 
 async fn plans_page(
@@ -60,6 +61,7 @@ async fn plans_page(
         chrome: Chrome::new("导入计划", &session, "/plans").with_notice(q.notice.as_deref()),
         plans,
         year: local_date(ctx.now).year(),
+        today: crate::views::date(&local_date(ctx.now)),
     }))
 }
 

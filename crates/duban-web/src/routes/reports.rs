@@ -155,8 +155,17 @@ async fn report_form(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    render_form(&state, &session, TaskId(id), None, None).await
+    render_form(
+        &state,
+        &session,
+        TaskId(id),
+        None,
+        None,
+        q.notice.as_deref(),
+    )
+    .await
 }
 
 async fn render_form(
@@ -165,6 +174,7 @@ async fn render_form(
     id: TaskId,
     typed: Option<ReportFields>,
     error: Option<String>,
+    notice: Option<&str>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     let task = visible_task(&ctx, id).await?;
@@ -200,7 +210,7 @@ async fn render_form(
         .as_ref()
         .is_none_or(|r| matches!(r.state, ReportState::Draft | ReportState::Returned));
     let page = ReportFormPage {
-        chrome: Chrome::new("填报进展", session, "/my"),
+        chrome: Chrome::new("填报进展", session, "/my").with_notice(notice),
         period: period.label,
         task,
         report,
@@ -281,7 +291,7 @@ async fn save(
     })();
     let input = match parsed {
         Ok(i) => i,
-        Err(m) => return render_form(&state, &session, id, Some(typed), Some(m)).await,
+        Err(m) => return render_form(&state, &session, id, Some(typed), Some(m), None).await,
     };
     let ctx = state.ctx(session.actor());
     match save_report(&ctx, input, submit).await {
@@ -290,12 +300,12 @@ async fn save(
             let to = if submit {
                 format!("/my?notice={notice}")
             } else {
-                format!("/tasks/{id}/report")
+                format!("/tasks/{id}/report?notice={notice}")
             };
             Ok(Redirect::to(&to).into_response())
         }
         Err(Error::Invalid(m)) | Err(Error::Conflict(m)) => {
-            render_form(&state, &session, id, Some(typed), Some(m)).await
+            render_form(&state, &session, id, Some(typed), Some(m), None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -324,7 +334,7 @@ async fn upload_attachment(
         .await
         .map_err(|e| Error::Internal(format!("写入附件失败：{e}")))?;
     reports::attach(&ctx, &meta).await?;
-    Ok(Redirect::to(&format!("/tasks/{}/report", task.id)).into_response())
+    Ok(Redirect::to(&format!("/tasks/{}/report?notice=attached", task.id)).into_response())
 }
 
 async fn download(
