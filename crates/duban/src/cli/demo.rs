@@ -124,7 +124,7 @@ pub async fn load_if_empty(
     Ok(Some(logins))
 }
 
-async fn insert_org(store: &Arc<dyn Store>) -> anyhow::Result<Vec<OrgUnit>> {
+pub(crate) async fn insert_org(store: &Arc<dyn Store>) -> anyhow::Result<Vec<OrgUnit>> {
     let bureau = store
         .insert_org_unit(&NewOrgUnit::parse(None, BUREAU, OrgUnitKind::Bureau)?, None)
         .await?;
@@ -157,7 +157,10 @@ fn random_password() -> String {
         .collect()
 }
 
-async fn insert_users(store: &Arc<dyn Store>, units: &[OrgUnit]) -> anyhow::Result<Vec<Login>> {
+pub(crate) async fn insert_users(
+    store: &Arc<dyn Store>,
+    units: &[OrgUnit],
+) -> anyhow::Result<Vec<Login>> {
     let passwords: Vec<String> = USERS.iter().map(|_| random_password()).collect();
     // argon2id is slow on purpose: hash on both cores.
     let hashes: Vec<anyhow::Result<String>> = std::thread::scope(|scope| {
@@ -192,7 +195,7 @@ async fn insert_users(store: &Arc<dyn Store>, units: &[OrgUnit]) -> anyhow::Resu
     Ok(logins)
 }
 
-async fn user(store: &Arc<dyn Store>, username: &str) -> anyhow::Result<User> {
+pub(crate) async fn user(store: &Arc<dyn Store>, username: &str) -> anyhow::Result<User> {
     store
         .get_user_by_username(username)
         .await?
@@ -201,7 +204,7 @@ async fn user(store: &Arc<dyn Store>, username: &str) -> anyhow::Result<User> {
 }
 
 /// Imports the demo plan as the 督查室 would, fills in the leaders, and publishes it.
-async fn insert_plan(store: &Arc<dyn Store>) -> anyhow::Result<Vec<TaskRecord>> {
+pub(crate) async fn insert_plan(store: &Arc<dyn Store>) -> anyhow::Result<Vec<TaskRecord>> {
     let start = START.context("演示开始日期无效")?;
     let default_due = DEFAULT_DUE.context("演示完成日期无效")?;
     let import = duban_plan::import_bytes(
@@ -384,7 +387,7 @@ async fn insert_history(
     Ok(())
 }
 
-fn write_logins(data_dir: &Path, logins: &[Login]) -> anyhow::Result<()> {
+pub(crate) fn write_logins(data_dir: &Path, logins: &[Login]) -> anyhow::Result<()> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("无法创建数据目录 {}", data_dir.display()))?;
     let path = logins_path(data_dir);

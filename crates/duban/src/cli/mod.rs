@@ -2,6 +2,7 @@
 
 mod audit;
 mod backup;
+mod bench_data;
 mod config;
 mod db;
 mod demo;
@@ -46,6 +47,8 @@ enum Command {
     Audit(audit::Command),
     /// 启动网页服务 (start the web server; loads the demo into an empty database).
     Serve(serve::Args),
+    /// 生成压测数据 (fill an empty database with a year of work for the load benchmark).
+    BenchData(bench_data::Args),
     /// 配置文件 (print the example settings file, or check one).
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -74,6 +77,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => user::run(cmd),
         Command::Audit(cmd) => audit::run(cmd),
         Command::Serve(args) => serve::run(args),
+        Command::BenchData(args) => bench_data::run(args),
         Command::Config(ConfigCommand::Example) => {
             print!("{}", config::EXAMPLE);
             Ok(ExitCode::SUCCESS)
