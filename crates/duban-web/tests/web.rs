@@ -90,7 +90,7 @@ const MATRIX: &[Row] = &[
     get("/admin",               "用户与组织",                         [Y, F, F, F, F, F, F, L]),
     post("/tasks/{t1}/report",
          &[("progress_text", "已完成10所学校的网络改造"), ("percent", "30"), ("action", "save")],
-         "/tasks/{t1}/report",                                        [F, F, F, Y, F, N, F, L]),
+         "/tasks/{t1}/report?notice=saved",                                        [F, F, F, Y, F, N, F, L]),
     post("/tasks/{t1}/report",
          &[("progress_text", "已完成10所学校的网络改造"), ("percent", "35"), ("action", "submit")],
          "/my?notice=submitted",                                      [F, F, F, Y, F, N, F, L]),
@@ -898,7 +898,7 @@ fn evidence_is_typed_by_content_and_only_readable_by_those_who_see_the_task() {
 
     let r = lead.post_multipart(&upload, &[], "现场照片.png", PNG);
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(r.location(), format!("/tasks/{t1}/report"));
+    assert_eq!(r.location(), format!("/tasks/{t1}/report?notice=attached"));
     let attachments = app.block_on(app.store.list_attachments(report)).unwrap();
     assert_eq!(attachments.len(), 1);
     let id = attachments[0].id;

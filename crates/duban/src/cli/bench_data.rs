@@ -211,7 +211,7 @@ async fn insert_reports(
         let periods = task_periods(&task.timeline, now, &cadence);
         let past: Vec<_> = periods.iter().filter(|p| p.due < now).collect();
         let recent = &past[past.len().saturating_sub(weeks)..];
-        // One task in five falls behind its pace (yellow and red lights on the pages).
+        // Two tasks in five fall behind their pace (yellow and red lights on the pages).
         let behind = match task.id.0 % 5 {
             0 => 30.0,
             1 => 12.0,
