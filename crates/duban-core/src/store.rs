@@ -251,10 +251,12 @@ pub trait Store: Send + Sync {
     /// The report with this id; `NotFound` when there is none.
     async fn get_report(&self, id: ReportId) -> Result<ReportRecord, StoreError>;
 
-    /// Every report in `state` across all tasks (the 审核 queue), oldest change first.
+    /// The first `limit` reports in `state` across all tasks (the 审核 queue), oldest change
+    /// first.
     async fn list_reports_in_state(
         &self,
         state: ReportState,
+        limit: i64,
     ) -> Result<Vec<ReportRecord>, StoreError>;
 
     /// What the light rules need of every report of every task (a light-weight read for the
@@ -272,6 +274,17 @@ pub trait Store: Send + Sync {
     /// The attachments of a report, by id.
     async fn list_attachments(&self, report: ReportId)
     -> Result<Vec<AttachmentRecord>, StoreError>;
+
+    /// The attachments of every report of a task, by id (one query for the task page).
+    async fn list_task_attachments(
+        &self,
+        task: TaskId,
+    ) -> Result<Vec<AttachmentRecord>, StoreError>;
+
+    /// The seq of the newest audit event (0 when there is none). Every write appends one, so
+    /// this number changes exactly when the data changes: caches compare it to know they are
+    /// current.
+    async fn audit_head(&self) -> Result<i64, StoreError>;
 
     /// The attachment with this id; `NotFound` when there is none.
     async fn get_attachment(&self, id: AttachmentId) -> Result<AttachmentRecord, StoreError>;
@@ -316,11 +329,12 @@ pub trait Store: Send + Sync {
         task: Option<TaskId>,
     ) -> Result<Vec<InstructionRecord>, StoreError>;
 
-    /// The audit events about any of these entities (e.g. `("task", "12")`, `("report", "40")`),
-    /// in seq order.
+    /// The newest `limit` audit events about any of these entities (e.g. `("task", "12")`,
+    /// `("report", "40")`), in seq order.
     async fn list_audit_events_for(
         &self,
         entities: &[(String, String)],
+        limit: i64,
     ) -> Result<Vec<AuditEvent>, StoreError>;
 
     /// Up to `limit` audit events with `seq > after_seq`, in seq order.

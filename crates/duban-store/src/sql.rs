@@ -1599,12 +1599,15 @@ macro_rules! sql_store {
             async fn list_reports_in_state(
                 &self,
                 state: ReportState,
+                limit: i64,
             ) -> Result<Vec<ReportRecord>, StoreError> {
                 let mut conn = self.pool.acquire().await.map_err(map_err)?;
                 let rows: Vec<ReportRow> = sqlx::query_as(&format!(
-                    "select {REPORT_COLUMNS} from reports where state = $1 order by updated_at, id"
+                    "select {REPORT_COLUMNS} from reports where state = $1 \
+                     order by updated_at, id limit $2"
                 ))
                 .bind(state.code())
+                .bind(limit)
                 .fetch_all(&mut *conn)
                 .await
                 .map_err(map_err)?;
@@ -1679,6 +1682,36 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?;
                 rows.into_iter().map(AttachmentRecord::try_from).collect()
+            }
+
+            async fn list_task_attachments(
+                &self,
+                task: TaskId,
+            ) -> Result<Vec<AttachmentRecord>, StoreError> {
+                let columns = ATTACHMENT_COLUMNS
+                    .split(',')
+                    .map(|c| format!("a.{}", c.trim()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let rows: Vec<AttachmentRow> = sqlx::query_as(&format!(
+                    "select {columns} from attachments a \
+                     join reports r on r.id = a.report_id \
+                     where r.task_id = $1 order by a.id"
+                ))
+                .bind(task.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+                rows.into_iter().map(AttachmentRecord::try_from).collect()
+            }
+
+            async fn audit_head(&self) -> Result<i64, StoreError> {
+                let (seq,): (i64,) =
+                    sqlx::query_as("select coalesce(max(seq), 0) from audit_events")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                Ok(seq)
             }
 
             async fn get_attachment(
@@ -1862,6 +1895,7 @@ macro_rules! sql_store {
             async fn list_audit_events_for(
                 &self,
                 entities: &[(String, String)],
+                limit: i64,
             ) -> Result<Vec<AuditEvent>, StoreError> {
                 let mut conn = self.pool.acquire().await.map_err(map_err)?;
                 let mut rows: Vec<AuditRow> = Vec::new();
@@ -1874,8 +1908,10 @@ macro_rules! sql_store {
                         })
                         .collect();
                     let sql = format!(
-                        "select {AUDIT_COLUMNS} from audit_events where {}",
-                        terms.join(" or ")
+                        "select {AUDIT_COLUMNS} from audit_events where {} \
+                         order by seq desc limit {}",
+                        terms.join(" or "),
+                        limit.max(0)
                     );
                     let mut query = sqlx::query_as::<_, AuditRow>(&sql);
                     for (entity, id) in chunk {
@@ -1883,9 +1919,12 @@ macro_rules! sql_store {
                     }
                     rows.extend(query.fetch_all(&mut *conn).await.map_err(map_err)?);
                 }
-                // Chunks (and an entity named twice) may repeat or interleave events.
-                rows.sort_by_key(|r| r.seq);
+                // Chunks (and an entity named twice) may repeat or interleave events: keep
+                // the newest `limit` once each, oldest first.
+                rows.sort_by_key(|r| std::cmp::Reverse(r.seq));
                 rows.dedup_by_key(|r| r.seq);
+                rows.truncate(usize::try_from(limit).unwrap_or(0));
+                rows.reverse();
                 rows.into_iter().map(AuditEvent::try_from).collect()
             }
         }

@@ -838,13 +838,13 @@ async fn targets_requests_and_sessions(
         .unwrap();
     assert_eq!(
         store
-            .list_reports_in_state(ReportState::Submitted)
+            .list_reports_in_state(ReportState::Submitted, 100)
             .await
             .unwrap(),
         std::slice::from_ref(&submitted)
     );
     let drafts = store
-        .list_reports_in_state(ReportState::Draft)
+        .list_reports_in_state(ReportState::Draft, 100)
         .await
         .unwrap();
     assert_eq!(drafts, std::slice::from_ref(&canteen_draft));
@@ -1059,7 +1059,7 @@ async fn targets_requests_and_sessions(
         ("attachment".to_owned(), photo.id.to_string()),
         ("task".to_owned(), seats.id.0.to_string()),
     ];
-    let history = store.list_audit_events_for(&entities).await.unwrap();
+    let history = store.list_audit_events_for(&entities, 1000).await.unwrap();
     let actions: Vec<_> = history
         .iter()
         .map(|e| (e.entity.as_str(), e.action.as_str()))
@@ -1080,9 +1080,15 @@ async fn targets_requests_and_sessions(
         ]
     );
     assert!(history.windows(2).all(|w| w[0].seq < w[1].seq));
-    assert!(store.list_audit_events_for(&[]).await.unwrap().is_empty());
+    assert!(
+        store
+            .list_audit_events_for(&[], 1000)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let instruction_events = store
-        .list_audit_events_for(&[("instruction".to_owned(), canteen_note_id)])
+        .list_audit_events_for(&[("instruction".to_owned(), canteen_note_id)], 1000)
         .await
         .unwrap();
     assert_eq!(instruction_events.len(), 1);

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use duban_core::access::Actor;
 use duban_core::service::Ctx;
+use duban_core::service::snapshot::SnapshotCache;
 use duban_core::store::Store;
 use duban_core::tasks::CadenceSettings;
 
@@ -50,6 +51,8 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// The clock.
     pub clock: Clock,
+    /// The shared read snapshot (tasks, report summaries, units, users) behind every page.
+    pub snapshots: Arc<SnapshotCache>,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             settings: Arc::new(settings),
             throttle: Arc::new(LoginThrottle::default()),
             clock: Arc::new(Utc::now),
+            snapshots: Arc::new(SnapshotCache::default()),
         }
     }
 
@@ -75,6 +79,7 @@ impl AppState {
             actor,
             now: self.now(),
             cadence: &self.settings.cadence,
+            snapshots: Some(&self.snapshots),
         }
     }
 }

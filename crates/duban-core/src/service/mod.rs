@@ -9,6 +9,7 @@ pub mod overview;
 pub mod plans;
 pub mod reports;
 pub mod requests;
+pub mod snapshot;
 pub mod tasks;
 pub mod users;
 
@@ -30,6 +31,8 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     /// Reporting periods and light thresholds.
     pub cadence: &'a CadenceSettings,
+    /// The server's shared read snapshot (`None`: load one per call, as the CLI does).
+    pub snapshots: Option<&'a snapshot::SnapshotCache>,
 }
 
 /// Why a use case refused or failed. Every message is Chinese and safe to show.

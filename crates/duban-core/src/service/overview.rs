@@ -3,6 +3,7 @@
 //! approvals waiting for the viewer.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, Duration};
 
@@ -55,13 +56,13 @@ pub struct Dashboard {
     /// Per lead unit: (unit, counts), most red first.
     pub by_unit: Vec<(OrgUnitId, LightCounts)>,
     /// Red tasks.
-    pub red: Vec<TaskRow>,
+    pub red: Vec<Arc<TaskRow>>,
     /// Not completed and due within the current local week (Monday–Sunday).
-    pub due_this_week: Vec<TaskRow>,
+    pub due_this_week: Vec<Arc<TaskRow>>,
     /// Tasks whose last period's report is missing.
-    pub missing_reports: Vec<TaskRow>,
+    pub missing_reports: Vec<Arc<TaskRow>>,
     /// Tasks whose latest report was returned (the unit must revise it).
-    pub returned: Vec<TaskRow>,
+    pub returned: Vec<Arc<TaskRow>>,
     /// Submitted reports waiting for review (supervisors).
     pub pending_reviews: usize,
     /// Requests waiting for the viewer's decision (leaders).
@@ -126,11 +127,13 @@ pub async fn dashboard(ctx: &Ctx<'_>) -> Result<Dashboard> {
     d.by_unit = by_unit;
     d.due_this_week.sort_by_key(|r| r.task.timeline.due);
     if can(&ctx.actor, Action::Review, None) {
-        d.pending_reviews = ctx
-            .store
-            .list_reports_in_state(ReportState::Submitted)
-            .await?
-            .len();
+        let snap = super::snapshot::snapshot(ctx).await?;
+        d.pending_reviews = snap
+            .reports
+            .values()
+            .flat_map(|r| r.iter())
+            .filter(|r| r.state == ReportState::Submitted)
+            .count();
     }
     if ctx.actor.role == Role::Leader {
         d.pending_approvals = super::requests::approval_queue(ctx).await?.len();

@@ -10,7 +10,7 @@ use super::{Ctx, Error, Result, require};
 use crate::access::Action;
 use crate::org::{OrgUnit, OrgUnitId, User, UserId};
 use crate::plan::{Node, PlanImport};
-use crate::store::{TaskEdit, TaskFilter};
+use crate::store::TaskEdit;
 use crate::tasks::{
     Frequency, NewPlan, NewTarget, NewTask, Plan, PlanId, TaskRecord, records::MAX_TEXT_CHARS,
 };
@@ -196,8 +196,8 @@ pub async fn import_plan(
 /// Every plan that has tasks, newest first.
 pub async fn list_plans(ctx: &Ctx<'_>) -> Result<Vec<Plan>> {
     require(ctx, Action::ViewAll, None)?;
-    let tasks = ctx.store.list_tasks(&TaskFilter::default()).await?;
-    let mut ids: Vec<PlanId> = tasks.iter().filter_map(|t| t.plan).collect();
+    let snap = super::snapshot::snapshot(ctx).await?;
+    let mut ids: Vec<PlanId> = snap.tasks.iter().filter_map(|t| t.plan).collect();
     ids.sort();
     ids.dedup();
     let mut plans = Vec::with_capacity(ids.len());
@@ -211,13 +211,13 @@ pub async fn list_plans(ctx: &Ctx<'_>) -> Result<Vec<Plan>> {
 pub async fn plan_with_tasks(ctx: &Ctx<'_>, id: PlanId) -> Result<(Plan, Vec<TaskRecord>)> {
     require(ctx, Action::ManagePlans, None)?;
     let plan = ctx.store.get_plan(id).await?;
-    let tasks = ctx
-        .store
-        .list_tasks(&TaskFilter {
-            plan: Some(id),
-            ..TaskFilter::default()
-        })
-        .await?;
+    let snap = super::snapshot::snapshot(ctx).await?;
+    let tasks = snap
+        .tasks
+        .iter()
+        .filter(|t| t.plan == Some(id))
+        .cloned()
+        .collect();
     Ok((plan, tasks))
 }
 

@@ -2,10 +2,10 @@
 //! submits it; the 督查室 accepts it or returns it (退回) with a reason; evidence files hang off
 //! a report.
 
+use super::snapshot::snapshot;
 use super::tasks::visible_task;
 use super::{Ctx, Error, Result, require};
 use crate::access::Action;
-use crate::store::TaskFilter;
 use crate::tasks::{
     AttachmentId, AttachmentRecord, NewAttachment, NewReport, Period, ReportId, ReportRecord,
     ReportState, TargetValue, TaskId, TaskRecord, task_periods,
@@ -42,14 +42,8 @@ pub fn current_period(ctx: &Ctx<'_>, task: &TaskRecord) -> Option<Period> {
 }
 
 async fn has_children(ctx: &Ctx<'_>, task: &TaskRecord) -> Result<bool> {
-    let siblings = ctx
-        .store
-        .list_tasks(&TaskFilter {
-            plan: task.plan,
-            ..TaskFilter::default()
-        })
-        .await?;
-    Ok(siblings.iter().any(|t| t.parent == Some(task.id)))
+    let snap = snapshot(ctx).await?;
+    Ok(snap.tasks.iter().any(|t| t.parent == Some(task.id)))
 }
 
 /// Saves this period's report as a draft, or submits it (`submit`). Only the lead unit of a
@@ -136,19 +130,37 @@ pub async fn review_report(
         .await?)
 }
 
-/// The 审核 queue: submitted reports with their tasks, oldest first.
-pub async fn review_queue(ctx: &Ctx<'_>) -> Result<Vec<(ReportRecord, TaskRecord)>> {
+/// The 审核 queue: the first `limit` submitted reports with their tasks, oldest first, and how
+/// many are waiting in all.
+pub async fn review_queue(
+    ctx: &Ctx<'_>,
+    limit: usize,
+) -> Result<(Vec<(ReportRecord, TaskRecord)>, usize)> {
     require(ctx, Action::Review, None)?;
+    let snap = snapshot(ctx).await?;
+    let total = snap
+        .reports
+        .values()
+        .flat_map(|r| r.iter())
+        .filter(|r| r.state == ReportState::Submitted)
+        .count();
     let reports = ctx
         .store
-        .list_reports_in_state(ReportState::Submitted)
+        .list_reports_in_state(
+            ReportState::Submitted,
+            i64::try_from(limit).unwrap_or(i64::MAX),
+        )
         .await?;
     let mut out = Vec::with_capacity(reports.len());
     for r in reports {
-        let task = ctx.store.get_task(r.task).await?;
+        let task = match snap.task(r.task) {
+            Some(t) => t.clone(),
+            None => ctx.store.get_task(r.task).await?, // newer than the snapshot
+        };
         out.push((r, task));
     }
-    Ok(out)
+    let total = total.max(out.len());
+    Ok((out, total))
 }
 
 /// Records an evidence file (its bytes already stored by SHA-256) on a report that is still

@@ -1,5 +1,6 @@
 //! 办结 and 延期 requests and their approval by the task's leader, and 批示.
 
+use super::snapshot::snapshot;
 use super::tasks::visible_task;
 use super::{Ctx, Error, Result, require};
 use crate::access::{Action, can};
@@ -60,9 +61,13 @@ pub async fn approval_queue(ctx: &Ctx<'_>) -> Result<Vec<(RequestRecord, TaskRec
             state: Some(RequestState::Pending),
         })
         .await?;
+    let snap = snapshot(ctx).await?;
     let mut out = Vec::new();
     for r in pending {
-        let task = ctx.store.get_task(r.request.task).await?;
+        let task = match snap.task(r.request.task) {
+            Some(t) => t.clone(),
+            None => ctx.store.get_task(r.request.task).await?, // newer than the snapshot
+        };
         if can(&ctx.actor, Action::Decide, Some(&task)) {
             out.push((r, task));
         }

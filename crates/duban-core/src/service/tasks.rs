@@ -3,13 +3,14 @@
 //! judged on reports of their own.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::snapshot::{Snapshot, snapshot};
 use super::{Ctx, Error, Result, require};
 use crate::access::Action;
 use crate::org::{OrgUnitId, Role, UserId};
-use crate::store::TaskFilter;
 use crate::tasks::{
     Assessment, Light, PlanId, Reason, ReasonCode, ReportSummary, RollUp, RollUpChild, TaskId,
     TaskRecord, TaskStatus, assess, rollup,
@@ -32,6 +33,8 @@ pub struct TaskRow {
     pub is_parent: bool,
     /// Its top-level task (itself when it has no parent).
     pub root: TaskId,
+    /// Every report of the task (drafts included), by period.
+    pub reports: Arc<[ReportSummary]>,
 }
 
 impl TaskRow {
@@ -80,8 +83,12 @@ pub async fn visible_task(ctx: &Ctx<'_>, id: TaskId) -> Result<TaskRecord> {
 
 /// Every task the actor may see, with lights, matching `query`; red first, then yellow, then by
 /// deadline.
-pub async fn list_tasks(ctx: &Ctx<'_>, query: &TaskQuery) -> Result<Vec<TaskRow>> {
-    let mut rows = assessed_tasks(ctx, query.plan).await?;
+pub async fn list_tasks(ctx: &Ctx<'_>, query: &TaskQuery) -> Result<Vec<Arc<TaskRow>>> {
+    Ok(filter_rows(assessed_tasks(ctx, query.plan).await?, query))
+}
+
+/// Keeps the rows matching `query`, red first, then yellow, then by deadline.
+pub fn filter_rows(mut rows: Vec<Arc<TaskRow>>, query: &TaskQuery) -> Vec<Arc<TaskRow>> {
     let words: Vec<String> = query
         .text
         .as_deref()
@@ -91,7 +98,8 @@ pub async fn list_tasks(ctx: &Ctx<'_>, query: &TaskQuery) -> Result<Vec<TaskRow>
         .collect();
     rows.retain(|row| {
         let t = &row.task;
-        query.programme.is_none_or(|p| row.root == p)
+        query.plan.is_none_or(|p| t.plan == Some(p))
+            && query.programme.is_none_or(|p| row.root == p)
             && query.unit.is_none_or(|u| t.involves_unit(u))
             && query.leader.is_none_or(|l| t.leader == Some(l))
             && query.light.is_none_or(|l| row.assessment.light == l)
@@ -114,32 +122,42 @@ pub async fn list_tasks(ctx: &Ctx<'_>, query: &TaskQuery) -> Result<Vec<TaskRow>
             .then(a.task.timeline.due.cmp(&b.task.timeline.due))
             .then(a.task.id.cmp(&b.task.id))
     });
-    Ok(rows)
+    rows
 }
 
 /// Every visible task of the actor (of `plan` when given), assessed, in id order.
-pub async fn assessed_tasks(ctx: &Ctx<'_>, plan: Option<PlanId>) -> Result<Vec<TaskRow>> {
+pub async fn assessed_tasks(ctx: &Ctx<'_>, plan: Option<PlanId>) -> Result<Vec<Arc<TaskRow>>> {
+    let snap = snapshot(ctx).await?;
+    let all = match ctx.snapshots {
+        Some(cache) => cache.rows(&snap, ctx.now, ctx.cadence),
+        None => Arc::new(assess_snapshot(&snap, ctx.now, ctx.cadence)),
+    };
     let unit_scope = match ctx.actor.role {
         Role::Unit => Some(ctx.actor.unit.ok_or(Error::Forbidden)?),
         _ => None,
     };
-    // A unit user also needs the parents of its tasks to name their programme, so the scope
-    // filter is applied after the tree is known.
-    let all = ctx
-        .store
-        .list_tasks(&TaskFilter {
-            plan,
-            ..TaskFilter::default()
-        })
-        .await?;
-    let summaries = ctx.store.list_report_summaries().await?;
-    let mut reports: HashMap<TaskId, Vec<ReportSummary>> = HashMap::new();
-    for (task, summary) in summaries {
-        reports.entry(task).or_default().push(summary);
-    }
-    let by_id: HashMap<TaskId, &TaskRecord> = all.iter().map(|t| (t.id, t)).collect();
+    let visible = |t: &TaskRecord| match unit_scope {
+        Some(unit) => t.status != TaskStatus::Draft && t.involves_unit(unit),
+        None => crate::access::can(&ctx.actor, Action::ViewTask, Some(t)),
+    };
+    Ok(all
+        .iter()
+        .filter(|r| plan.is_none_or(|p| r.task.plan == Some(p)) && visible(&r.task))
+        .cloned()
+        .collect())
+}
+
+/// Every task of the snapshot assessed at `now`, in id order; who may see which row is decided
+/// by the caller ([`assessed_tasks`]), so one computation serves every user.
+pub fn assess_snapshot(
+    snap: &Snapshot,
+    now: chrono::DateTime<chrono::Utc>,
+    cadence: &crate::tasks::CadenceSettings,
+) -> Vec<Arc<TaskRow>> {
+    let all: Vec<&TaskRecord> = snap.tasks.iter().collect();
+    let by_id: HashMap<TaskId, &TaskRecord> = all.iter().map(|t| (t.id, *t)).collect();
     let mut children: BTreeMap<TaskId, Vec<TaskId>> = BTreeMap::new();
-    for t in &all {
+    for t in all.iter() {
         if let Some(p) = t.parent {
             children.entry(p).or_default().push(t.id);
         }
@@ -159,10 +177,11 @@ pub async fn assessed_tasks(ctx: &Ctx<'_>, plan: Option<PlanId>) -> Result<Vec<T
         }
         d
     };
-    let mut order: Vec<&TaskRecord> = all.iter().collect();
+    let mut order: Vec<&TaskRecord> = all.clone();
     order.sort_by_key(|t| std::cmp::Reverse(depth(t.id)));
     for t in order {
-        let own = reports.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
+        let own = snap.reports_of(t.id);
+        let own = &own[..];
         let latest = own
             .iter()
             .filter(|r| r.submitted_at.is_some())
@@ -170,7 +189,7 @@ pub async fn assessed_tasks(ctx: &Ctx<'_>, plan: Option<PlanId>) -> Result<Vec<T
             .cloned();
         match children.get(&t.id) {
             None => {
-                let a = assess(&t.facts(), own, ctx.now, ctx.cadence);
+                let a = assess(&t.facts(), own, now, cadence);
                 assessed.insert(t.id, (a, latest, None));
             }
             Some(kids) => {
@@ -197,13 +216,13 @@ pub async fn assessed_tasks(ctx: &Ctx<'_>, plan: Option<PlanId>) -> Result<Vec<T
                         })
                         .collect::<Vec<_>>(),
                 );
-                let a = parent_assessment(t, &parts, ctx);
+                let a = parent_assessment(t, &parts, now, cadence);
                 assessed.insert(t.id, (a, latest, Some(roll)));
             }
         }
     }
     let mut rows = Vec::with_capacity(all.len());
-    for t in &all {
+    for t in all.iter().copied() {
         let Some((assessment, latest, roll)) = assessed.remove(&t.id) else {
             continue;
         };
@@ -215,14 +234,8 @@ pub async fn assessed_tasks(ctx: &Ctx<'_>, plan: Option<PlanId>) -> Result<Vec<T
             }
             root = p;
         }
-        let visible = match unit_scope {
-            Some(unit) => t.status != TaskStatus::Draft && t.involves_unit(unit),
-            None => crate::access::can(&ctx.actor, Action::ViewTask, Some(t)),
-        };
-        if !visible {
-            continue;
-        }
-        rows.push(TaskRow {
+        rows.push(Arc::new(TaskRow {
+            reports: snap.reports_of(t.id),
             programme: by_id
                 .get(&root)
                 .map(|r| r.title.clone())
@@ -233,18 +246,19 @@ pub async fn assessed_tasks(ctx: &Ctx<'_>, plan: Option<PlanId>) -> Result<Vec<T
             latest,
             rollup: roll,
             root,
-        });
+        }));
     }
-    Ok(rows)
+    rows
 }
 
 /// A parent's light: the worst light among its children, with one reason naming how many.
 fn parent_assessment(
     parent: &TaskRecord,
     parts: &[(&TaskRecord, &Assessment, Option<f64>)],
-    ctx: &Ctx<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+    cadence: &crate::tasks::CadenceSettings,
 ) -> Assessment {
-    let own = assess(&parent.facts(), &[], ctx.now, ctx.cadence);
+    let own = assess(&parent.facts(), &[], now, cadence);
     if parent.status != TaskStatus::Published {
         return own;
     }

@@ -9,7 +9,8 @@ pub mod tasks;
 use std::collections::HashMap;
 
 use duban_core::org::{OrgUnitId, User, UserId};
-use duban_core::store::Store;
+use duban_core::service::Ctx;
+use duban_core::service::snapshot::snapshot;
 
 use crate::error::AppResult;
 
@@ -25,15 +26,11 @@ pub struct Names {
 }
 
 impl Names {
-    /// Loads every unit and user name.
-    pub async fn load(store: &dyn Store) -> AppResult<Self> {
-        let units = store
-            .list_org_units()
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect();
-        let all_users = store.list_users().await?;
+    /// Every unit and user name, from the shared snapshot.
+    pub async fn load(ctx: &Ctx<'_>) -> AppResult<Self> {
+        let snap = snapshot(ctx).await?;
+        let units = snap.units.iter().map(|u| (u.id, u.name.clone())).collect();
+        let all_users = snap.users.clone();
         let users = all_users
             .iter()
             .map(|u| (u.id, u.display_name.clone()))

@@ -170,7 +170,7 @@ async fn plan_page(
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     let (plan, tasks) = plans::plan_with_tasks(&ctx, PlanId(id)).await?;
-    let names = Names::load(state.store.as_ref()).await?;
+    let names = Names::load(&ctx).await?;
     let mut units: Vec<(OrgUnitId, String)> =
         names.units.iter().map(|(k, v)| (*k, v.clone())).collect();
     units.sort();

@@ -11,7 +11,7 @@ use duban_core::service::reports::{ReportInput, current_period, save_report};
 use duban_core::service::tasks::{TaskQuery, TaskRow, list_tasks, visible_task};
 use duban_core::service::{Error, reports, requests};
 use duban_core::tasks::{
-    AttachmentId, MAX_ATTACHMENT_BYTES, NewAttachment, Period, ReportId, ReportRecord, ReportState,
+    AttachmentId, MAX_ATTACHMENT_BYTES, NewAttachment, ReportId, ReportRecord, ReportState,
     RequestId, RequestRecord, TargetId, TargetValue, TaskId, TaskRecord,
 };
 use serde::Deserialize;
@@ -47,7 +47,7 @@ struct NoticeQuery {
 
 /// A workbench line: the task and where this period's report stands.
 struct WorkItem {
-    row: TaskRow,
+    row: std::sync::Arc<TaskRow>,
     period: Option<String>,
     state: Option<ReportState>,
     leads: bool,
@@ -78,17 +78,13 @@ async fn workbench(
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let period = current_period(&ctx, &row.task);
-        let state = match (&period, &row.latest) {
-            (Some(p), Some(l)) if l.period_start == p.start_date() => Some(l.state),
-            _ => None,
-        };
-        let state = match (state, &period) {
-            (None, Some(p)) => {
-                // A draft has no submission time, so `latest` does not show it: ask the store.
-                state_of_period(&ctx, row.task.id, p).await?
-            }
-            (s, _) => s,
-        };
+        // Drafts have no submission time, so the period's state comes from all its reports.
+        let state = period.as_ref().and_then(|p| {
+            row.reports
+                .iter()
+                .find(|r| r.period_start == p.start_date())
+                .map(|r| r.state)
+        });
         items.push(WorkItem {
             leads: row.task.lead_unit == session.user.unit,
             period: period.map(|p| p.label),
@@ -100,20 +96,6 @@ async fn workbench(
         chrome: Chrome::new("我的任务", &session, "/my").with_notice(q.notice.as_deref()),
         items,
     }))
-}
-
-async fn state_of_period(
-    ctx: &duban_core::service::Ctx<'_>,
-    task: TaskId,
-    period: &Period,
-) -> AppResult<Option<ReportState>> {
-    Ok(ctx
-        .store
-        .list_reports(task)
-        .await?
-        .into_iter()
-        .find(|r| r.period_start == period.start_date())
-        .map(|r| r.state))
 }
 
 #[derive(Template)]
@@ -362,11 +344,15 @@ async fn download(
         .into_response())
 }
 
+/// Reports shown on one 审核 page.
+const REVIEW_PAGE: usize = 50;
+
 #[derive(Template)]
 #[template(path = "reviews.html")]
 struct ReviewsPage {
     chrome: Chrome,
     items: Vec<(ReportRecord, TaskRecord)>,
+    total: usize,
     names: Names,
 }
 
@@ -376,11 +362,13 @@ async fn review_queue(
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
-    let items = reports::review_queue(&ctx).await?;
-    let names = Names::load(state.store.as_ref()).await?;
+    // The oldest first, a page at a time: a clerk works through them in order.
+    let (items, total) = reports::review_queue(&ctx, REVIEW_PAGE).await?;
+    let names = Names::load(&ctx).await?;
     Ok(html(&ReviewsPage {
         chrome: Chrome::new("审核", &session, "/reviews").with_notice(q.notice.as_deref()),
         items,
+        total,
         names,
     }))
 }
@@ -432,7 +420,7 @@ async fn approval_queue(
         return Err(Error::Forbidden.into());
     }
     let items = requests::approval_queue(&ctx).await?;
-    let names = Names::load(state.store.as_ref()).await?;
+    let names = Names::load(&ctx).await?;
     Ok(html(&ApprovalsPage {
         chrome: Chrome::new("审批", &session, "/approvals").with_notice(q.notice.as_deref()),
         items,

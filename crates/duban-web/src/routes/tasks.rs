@@ -1,6 +1,8 @@
 //! 总览 (dashboard), 任务清单 (the filtered task list) and a task's page with its reports,
 //! requests, 批示 and audit trail; the 批示 and 办结/延期 forms post here.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -11,7 +13,7 @@ use duban_core::access::{Action, can};
 use duban_core::audit::AuditEvent;
 use duban_core::org::{OrgUnitId, Role, UserId};
 use duban_core::service::overview::{Dashboard, dashboard};
-use duban_core::service::tasks::{TaskQuery, TaskRow, list_tasks, visible_task};
+use duban_core::service::tasks::{TaskQuery, TaskRow, visible_task};
 use duban_core::service::{Error, requests, tasks as task_service};
 use duban_core::tasks::{
     AttachmentRecord, InstructionRecord, Light, NewInstruction, NewRequest, Pace, PlanId,
@@ -56,7 +58,7 @@ async fn dashboard_page(
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     let d = dashboard(&ctx).await?;
-    let names = Names::load(state.store.as_ref()).await?;
+    let names = Names::load(&ctx).await?;
     Ok(html(&DashboardPage {
         chrome: Chrome::new("总览", &session, "/").with_notice(q.notice.as_deref()),
         d,
@@ -138,7 +140,7 @@ impl ListQuery {
 #[template(path = "tasks.html")]
 struct TaskListPage {
     chrome: Chrome,
-    rows: Vec<TaskRow>,
+    rows: Vec<Arc<TaskRow>>,
     names: Names,
     filters: ListQuery,
     programmes: Vec<(TaskId, String)>,
@@ -154,8 +156,8 @@ async fn task_list(
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     let all = task_service::assessed_tasks(&ctx, None).await?;
-    let rows = list_tasks(&ctx, &filters.to_query()).await?;
-    let names = Names::load(state.store.as_ref()).await?;
+    let rows = task_service::filter_rows(all.clone(), &filters.to_query());
+    let names = Names::load(&ctx).await?;
     let mut programmes: Vec<(TaskId, String)> = all
         .iter()
         .filter(|r| r.task.parent.is_none() && r.is_parent)
@@ -190,6 +192,9 @@ async fn task_list(
     }))
 }
 
+/// The newest audit events shown on a task page (the whole log stays in the store).
+const AUDIT_SHOWN: i64 = 50;
+
 /// A report with its attachments, for the timeline.
 struct ReportView {
     report: ReportRecord,
@@ -200,10 +205,10 @@ struct ReportView {
 #[template(path = "task.html")]
 struct TaskPage {
     chrome: Chrome,
-    row: TaskRow,
+    row: Arc<TaskRow>,
     pace: Pace,
     names: Names,
-    children: Vec<TaskRow>,
+    children: Vec<Arc<TaskRow>>,
     reports: Vec<ReportView>,
     requests: Vec<RequestRecord>,
     instructions: Vec<InstructionRecord>,
@@ -239,17 +244,21 @@ async fn render_task(
     let Some(row) = plan_rows.iter().find(|r| r.task.id == id).cloned() else {
         return Err(Error::NotFound.into());
     };
-    let children: Vec<TaskRow> = plan_rows
+    let children: Vec<Arc<TaskRow>> = plan_rows
         .iter()
         .filter(|r| r.task.parent == Some(id))
         .cloned()
         .collect();
+    let mut attachments = state.store.list_task_attachments(id).await?;
     let mut reports = Vec::new();
     for report in state.store.list_reports(id).await? {
-        let attachments = state.store.list_attachments(report.id).await?;
+        let (mine, rest): (Vec<_>, Vec<_>) = attachments
+            .into_iter()
+            .partition(|a| a.attachment.report == report.id);
+        attachments = rest;
         reports.push(ReportView {
             report,
-            attachments,
+            attachments: mine,
         });
     }
     reports.reverse();
@@ -268,13 +277,16 @@ async fn render_task(
                 .iter()
                 .map(|r| ("request".to_owned(), r.id.to_string())),
         );
-        let mut events = state.store.list_audit_events_for(&entities).await?;
+        let mut events = state
+            .store
+            .list_audit_events_for(&entities, AUDIT_SHOWN)
+            .await?;
         events.reverse();
         events
     } else {
         Vec::new()
     };
-    let names = Names::load(state.store.as_ref()).await?;
+    let names = Names::load(&ctx).await?;
     let page = TaskPage {
         chrome: Chrome::new(task.title.clone(), session, "/tasks").with_notice(notice),
         pace: pace(&task.timeline, ctx.now),

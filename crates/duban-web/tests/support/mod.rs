@@ -364,6 +364,7 @@ async fn seed(store: &dyn Store) -> World {
         },
         now: Utc::now(),
         cadence: &cadence,
+        snapshots: None,
     };
     let mut reports = Vec::new();
     for t in [t2, t3] {

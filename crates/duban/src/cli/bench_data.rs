@@ -319,6 +319,7 @@ async fn time_calls(store: &Arc<dyn Store>) -> anyhow::Result<ExitCode> {
         actor: Actor::from(&supervisor),
         now: Utc::now(),
         cadence: &cadence,
+        snapshots: None,
     };
     let unit_ctx = Ctx {
         actor: Actor::from(&unit_user),
@@ -353,7 +354,9 @@ async fn time_calls(store: &Arc<dyn Store>) -> anyhow::Result<ExitCode> {
         .await?;
     }
     let submitted = timed("store.list_reports_in_state(submitted)", || async {
-        Ok(store.list_reports_in_state(ReportState::Submitted).await?)
+        Ok(store
+            .list_reports_in_state(ReportState::Submitted, 30)
+            .await?)
     })
     .await?;
     timed("service assessed_tasks(None) (supervisor)", || async {
@@ -377,7 +380,7 @@ async fn time_calls(store: &Arc<dyn Store>) -> anyhow::Result<ExitCode> {
     .await?;
     timed(
         "service reports::review_queue (list_reports_in_state + get_task each)",
-        || async { Ok(reports::review_queue(&ctx).await?) },
+        || async { Ok(reports::review_queue(&ctx, 30).await?.0) },
     )
     .await?;
     let mine = timed("service list_tasks(unit, leaves) (unit user)", || async {

@@ -397,9 +397,14 @@ impl Browser {
         );
     }
 
+    /// An element's visible text. An element that went stale because the page moved on (a
+    /// redirect landing while we look) reads as empty, so the waits around it simply look again.
     fn text(&self, element: &str) -> String {
-        let text = self.cmd("GET", &format!("/element/{element}/text"), None);
-        text.as_str().unwrap_or("").to_owned()
+        match self.try_cmd("GET", &format!("/element/{element}/text"), None) {
+            Ok(text) => text.as_str().unwrap_or("").to_owned(),
+            Err(e) if e["error"] == "stale element reference" => String::new(),
+            Err(e) => panic!("WebDriver text of {element}: {e}\non {}", self.where_am_i()),
+        }
     }
 
     fn text_of(&self, css: &str) -> String {
