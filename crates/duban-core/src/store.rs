@@ -182,7 +182,13 @@ pub trait Store: Send + Sync {
 
     /// Publishes (交办) a plan: marks it published and every `Draft` task of it `Published`.
     /// Publishing again publishes the drafts added since. `NotFound` when there is no such plan.
-    async fn publish_plan(&self, plan: PlanId, actor: Option<UserId>) -> Result<Plan, StoreError>;
+    /// The tasks published now are stamped `published_on` (their `reporting_from`).
+    async fn publish_plan(
+        &self,
+        plan: PlanId,
+        published_on: NaiveDate,
+        actor: Option<UserId>,
+    ) -> Result<Plan, StoreError>;
 
     /// Edits `Draft` tasks (the 任务分解表 grid, bulk edits included), all or none. `Conflict`
     /// when one is no longer a draft, a unit or leader does not exist, or a due date is before

@@ -162,11 +162,12 @@ macro_rules! sql_store {
             weight: f64,
             completed_at: Option<DbTime>,
             created_at: DbTime,
+            published_on: Option<chrono::NaiveDate>,
         }
 
         const TASK_COLUMNS: &str = "id, plan_id, parent_id, path_json, title, text, \
             source_start, source_end, lead_unit_id, leader_id, owner_name, start_date, due_date, \
-            original_due, frequency, status, weight, completed_at, created_at";
+            original_due, frequency, status, weight, completed_at, created_at, published_on";
 
         /// `list_tasks`' filter; `$1` plan, `$2` unit (lead or co-unit), `$3` status, each
         /// ignored when null.
@@ -317,6 +318,7 @@ macro_rules! sql_store {
                         completed_at: self.completed_at.map(from_db_time).transpose()?,
                         frequency: Frequency::from_code(&self.frequency).map_err(bad_row)?,
                         weight: self.weight,
+                        reporting_from: self.published_on,
                     },
                     created_at: from_db_time(self.created_at)?,
                     targets,
@@ -1075,6 +1077,7 @@ macro_rules! sql_store {
             async fn publish_plan(
                 &self,
                 plan: PlanId,
+                published_on: chrono::NaiveDate,
                 actor: Option<UserId>,
             ) -> Result<Plan, StoreError> {
                 let mut tx = self.begin().await?;
@@ -1086,11 +1089,13 @@ macro_rules! sql_store {
                         .map_err(map_err)?;
                 let before = Plan::try_from(before.ok_or(StoreError::NotFound)?)?;
                 let mut published: Vec<(i64,)> = sqlx::query_as(
-                    "update tasks set status = $2 where plan_id = $1 and status = $3 returning id",
+                    "update tasks set status = $2, published_on = $4 \
+                     where plan_id = $1 and status = $3 returning id",
                 )
                 .bind(plan.0)
                 .bind(TaskStatus::Published.code())
                 .bind(TaskStatus::Draft.code())
+                .bind(published_on)
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(map_err)?;

@@ -286,10 +286,18 @@ async fn plans_tasks_and_reports(
         ..TaskFilter::default()
     };
     assert!(store.list_tasks(&mine(school)).await.unwrap().is_empty());
-    let published = store.publish_plan(plan.id, Some(dcs)).await.unwrap();
+    let published = store
+        .publish_plan(plan.id, d(1, 5), Some(dcs))
+        .await
+        .unwrap();
     assert!(published.published);
     let all = store.list_tasks(&in_plan).await.unwrap();
     assert!(all.iter().all(|t| t.status == TaskStatus::Published));
+    // 交办 stamps the day from which reports are owed.
+    assert!(
+        all.iter()
+            .all(|t| t.timeline.reporting_from == Some(d(1, 5)))
+    );
     let ids = |tasks: Vec<TaskRecord>| tasks.iter().map(|t| t.id).collect::<Vec<_>>();
     let school_tasks = store.list_tasks(&mine(school)).await.unwrap();
     assert_eq!(school_tasks[0].co_units, [school]);
@@ -758,7 +766,10 @@ async fn targets_requests_and_sessions(
     assert_eq!(edited[1].timeline.start, d(2, 1));
 
     // Published: no longer a draft, no longer editable.
-    store.publish_plan(plan.id, Some(dcs)).await.unwrap();
+    store
+        .publish_plan(plan.id, d(1, 5), Some(dcs))
+        .await
+        .unwrap();
     conflict(store.edit_tasks(&[edit(&seats)], Some(dcs)).await);
     let seats = store.get_task(seats.id).await.unwrap();
     let canteen = store.get_task(canteen.id).await.unwrap();

@@ -1053,3 +1053,57 @@ fn admin_forms_refuse_non_admins_before_reading_what_they_sent() {
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("用户名长度应为2到32个字符"), "{}", r.body);
 }
+
+#[test]
+fn the_grid_sets_lead_co_units_and_due_for_the_selected_rows_only() {
+    let app = App::start();
+    let sup = app.login(Who::Supervisor);
+    let d1 = app.w.d1;
+    let before = app.block_on(app.store.get_task(d1)).unwrap();
+    let units = app.block_on(app.store.list_org_units()).unwrap();
+    let other: Vec<String> = units
+        .iter()
+        .filter(|u| u.id != app.w.unit_a && u.parent.is_some())
+        .take(2)
+        .map(|u| u.id.to_string())
+        .collect();
+    let (sel, lead) = (d1.to_string(), app.w.unit_a.to_string());
+    let new_due = (before.timeline.due + chrono::Duration::days(30)).to_string();
+    let path = format!("/plans/{}/tasks", app.w.p2);
+    // Not selected: the bulk values are ignored.
+    let r = sup.post(
+        &path,
+        &[
+            ("bulk_co", &other[0]),
+            ("bulk_due", &new_due),
+            ("lead_{d1}", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let unchanged = app.block_on(app.store.get_task(d1)).unwrap();
+    assert_eq!(unchanged.co_units, before.co_units);
+    assert_eq!(unchanged.timeline.due, before.timeline.due);
+    // Selected: lead, co-units and deadline all change, the lead is never its own co-unit.
+    let r = sup.post(
+        &path,
+        &[
+            ("sel", &sel),
+            ("bulk_lead", &lead),
+            ("bulk_co", &other[0]),
+            ("bulk_co", &other[1]),
+            ("bulk_co", &lead),
+            ("bulk_due", &new_due),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let after = app.block_on(app.store.get_task(d1)).unwrap();
+    assert_eq!(after.lead_unit, Some(app.w.unit_a));
+    let mut co: Vec<String> = after.co_units.iter().map(|u| u.to_string()).collect();
+    co.sort();
+    let mut want = other.clone();
+    want.sort();
+    assert_eq!(co, want);
+    assert_eq!(after.timeline.due.to_string(), new_due);
+    let page = sup.get(&format!("/plans/{}", app.w.p2));
+    assert!(page.body.contains("配合："), "the grid lists the co-units");
+}

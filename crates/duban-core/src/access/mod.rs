@@ -146,6 +146,7 @@ mod tests {
                 completed_at: None,
                 frequency: Frequency::Weekly,
                 weight: 1.0,
+                reporting_from: None,
             },
             created_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
             targets: Vec::new(),

@@ -248,5 +248,9 @@ pub async fn publish(ctx: &Ctx<'_>, id: PlanId) -> Result<Plan> {
             truncate(first, 30)
         )));
     }
-    Ok(ctx.store.publish_plan(id, Some(ctx.actor.id)).await?)
+    let today = crate::tasks::local_date(ctx.now);
+    Ok(ctx
+        .store
+        .publish_plan(id, today, Some(ctx.actor.id))
+        .await?)
 }

@@ -130,6 +130,11 @@ pub struct TaskTimeline {
     pub frequency: Frequency,
     /// Weight of this task when its parent rolls up its children (default 1).
     pub weight: f64,
+    /// The day it was published (交办), when later than `start`: reports are owed from that
+    /// day's period on, since nobody could report on a task before it reached them. `None`
+    /// (not yet published, or published before it started): from `start`.
+    #[serde(default)]
+    pub reporting_from: Option<NaiveDate>,
 }
 
 impl TaskTimeline {
@@ -142,7 +147,17 @@ impl TaskTimeline {
             completed_at: None,
             frequency,
             weight: 1.0,
+            reporting_from: None,
         }
+    }
+
+    /// Local midnight of the first day reports are owed for: the later of the start date and
+    /// the day it was published.
+    pub fn reporting_start_instant(&self) -> DateTime<Utc> {
+        local_day_start(
+            self.reporting_from
+                .map_or(self.start, |d| d.max(self.start)),
+        )
     }
 
     /// Local midnight of the start date.

@@ -166,12 +166,16 @@ pub fn periods_between(
 ///   Saturday owes nothing for the week whose Friday has passed).
 ///
 /// A 一次性 task has one period, from its start to its deadline, due with the task.
+///
+/// "Start" here is the later of the start date and the day the task was published
+/// ([`TaskTimeline::reporting_from`]): a plan published in March owes no reports for January.
 pub fn task_periods(
     timeline: &TaskTimeline,
     now: DateTime<Utc>,
     settings: &CadenceSettings,
 ) -> Vec<Period> {
-    let start = timeline.start_instant();
+    // Reports are owed from the later of the start and the 交办 date.
+    let start = timeline.reporting_start_instant();
     let deadline = timeline.due_instant();
     let mut end = deadline.min(now);
     if let Some(completed_at) = timeline.completed_at {
@@ -387,6 +391,23 @@ mod tests {
                 &settings()
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_task_published_after_its_start_owes_reports_from_its_publication_week() {
+        let mut timeline =
+            TaskTimeline::new(date(2026, 1, 5), date(2026, 12, 31), Frequency::Weekly);
+        timeline.reporting_from = Some(date(2026, 3, 4));
+        let periods = task_periods(&timeline, at(2026, 3, 20, 10, 0, 0), &settings());
+        let labels: Vec<&str> = periods.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["2026年第10周", "2026年第11周", "2026年第12周"]);
+        // Published before its start: the start still counts.
+        timeline.reporting_from = Some(date(2025, 12, 1));
+        let periods = task_periods(&timeline, at(2026, 1, 20, 10, 0, 0), &settings());
+        assert_eq!(
+            periods.first().map(|p| p.label.as_str()),
+            Some("2026年第2周")
         );
     }
 

@@ -126,6 +126,7 @@ struct GridRow {
 #[template(path = "plan.html")]
 struct PlanPage {
     chrome: Chrome,
+    error: Option<String>,
     plan: Plan,
     rows: Vec<GridRow>,
     names: Names,
@@ -168,8 +169,19 @@ async fn plan_page(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
+    render_plan(&state, &session, PlanId(id), q.notice.as_deref(), None).await
+}
+
+/// The plan page, with a notice after a redirect or the reason a form was refused.
+async fn render_plan(
+    state: &AppState,
+    session: &Session,
+    id: PlanId,
+    notice: Option<&str>,
+    error: Option<String>,
+) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
-    let (plan, tasks) = plans::plan_with_tasks(&ctx, PlanId(id)).await?;
+    let (plan, tasks) = plans::plan_with_tasks(&ctx, id).await?;
     let names = Names::load(&ctx).await?;
     let mut units: Vec<(OrgUnitId, String)> =
         names.units.iter().map(|(k, v)| (*k, v.clone())).collect();
@@ -200,9 +212,9 @@ async fn plan_page(
             push(c, 1, &mut rows);
         }
     }
-    Ok(html(&PlanPage {
-        chrome: Chrome::new(plan.title.clone(), &session, "/plans")
-            .with_notice(q.notice.as_deref()),
+    let page = PlanPage {
+        chrome: Chrome::new(plan.title.clone(), session, "/plans").with_notice(notice),
+        error,
         plan,
         rows,
         names,
@@ -213,7 +225,12 @@ async fn plan_page(
             .map(|f| (f.code(), f.label()))
             .collect(),
         drafts,
-    }))
+    };
+    let mut response = html(&page);
+    if page.error.is_some() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }
 
 async fn save_grid(
@@ -233,6 +250,11 @@ async fn save_grid(
     let bulk_lead = get("bulk_lead".into());
     let bulk_due = get("bulk_due".into());
     let bulk_freq = get("bulk_freq".into());
+    let bulk_co: Vec<OrgUnitId> = pairs
+        .iter()
+        .filter(|(k, _)| k == "bulk_co")
+        .filter_map(|(_, v)| v.parse().ok().map(OrgUnitId))
+        .collect();
     let mut edits = Vec::new();
     for t in tasks.iter().filter(|t| t.status == TaskStatus::Draft) {
         let i = t.id;
@@ -262,7 +284,11 @@ async fn save_grid(
                 title
             },
             lead_unit: lead.parse().ok().map(OrgUnitId),
-            co_units: t.co_units.clone(),
+            co_units: if in_bulk && !bulk_co.is_empty() {
+                bulk_co.clone()
+            } else {
+                t.co_units.clone()
+            },
             leader: get(format!("leader_{i}")).parse().ok().map(UserId),
             owner_name: Some(get(format!("owner_{i}"))).filter(|o| !o.is_empty()),
             start: if start_text.is_empty() {
@@ -288,6 +314,12 @@ async fn publish(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
-    plans::publish(&ctx, PlanId(id)).await?;
-    Ok(Redirect::to(&format!("/plans/{id}?notice=published")).into_response())
+    match plans::publish(&ctx, PlanId(id)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/plans/{id}?notice=published")).into_response()),
+        // Shown on the grid itself, where the missing 责任科室 can be filled in.
+        Err(Error::Invalid(m)) | Err(Error::Conflict(m)) => {
+            render_plan(&state, &session, PlanId(id), None, Some(m)).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -221,6 +221,14 @@ struct TaskPage {
 }
 
 impl TaskPage {
+    /// The kind (办结/延期) of a request still waiting for the leader, if any.
+    fn pending_request(&self) -> Option<&'static str> {
+        self.requests
+            .iter()
+            .find(|r| r.state == duban_core::tasks::RequestState::Pending)
+            .map(|r| r.request.kind.label())
+    }
+
     fn target_value(&self, target: &duban_core::tasks::TargetId) -> String {
         self.reports
             .iter()

@@ -336,7 +336,10 @@ async fn seed(store: &dyn Store) -> World {
         )
         .await
         .unwrap();
-    store.publish_plan(p1, None).await.unwrap();
+    store
+        .publish_plan(p1, duban_core::tasks::local_date(chrono::Utc::now()), None)
+        .await
+        .unwrap();
     let p2 = store
         .insert_plan(
             &NewPlan::new("2026年体育工作计划", Some(2026), "体育.txt", "", "{}").unwrap(),

@@ -182,7 +182,10 @@ async fn insert_bench_plan(
             .insert_tasks(plan.id, chunk, Some(supervisor.id))
             .await?;
     }
-    store.publish_plan(plan.id, Some(supervisor.id)).await?;
+    // Published when it started, as if the year had been supervised all along.
+    store
+        .publish_plan(plan.id, start, Some(supervisor.id))
+        .await?;
     Ok(store
         .list_tasks(&TaskFilter {
             plan: Some(plan.id),

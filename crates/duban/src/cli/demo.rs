@@ -216,10 +216,12 @@ pub(crate) async fn insert_plan(store: &Arc<dyn Store>) -> anyhow::Result<Vec<Ta
     let supervisor = user(store, "duchashi").await?;
     let leaders = [user(store, "leader").await?, user(store, "leader2").await?];
     let cadence = CadenceSettings::default();
+    // The 督查室 imported and published the plan on the first working morning of the year, so
+    // the weeks played below were all owed.
     let ctx = Ctx {
         store: store.as_ref(),
         actor: Actor::from(&supervisor),
-        now: Utc::now(),
+        now: duban_core::tasks::local_day_start(start) + Duration::hours(9),
         cadence: &cadence,
         snapshots: None,
     };
@@ -354,18 +356,27 @@ async fn insert_history(
             }
         }
     }
+    // The requests come from the lead unit's own demo user, so the 审批 page names who asked.
+    let unit_users: std::collections::HashMap<_, _> = store
+        .list_users()
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Unit)
+        .filter_map(|u| Some((u.unit?, u.id)))
+        .collect();
     let mut open = leaves
         .iter()
-        .filter(|t| t.timeline.due > now.date_naive() + Duration::days(20));
-    if let Some(t) = open.next() {
+        .filter(|t| t.timeline.due > now.date_naive() + Duration::days(20))
+        .filter_map(|t| Some((*t, *unit_users.get(&t.lead_unit?)?)));
+    if let Some((t, asker)) = open.next() {
         store
             .insert_request(
                 &NewRequest::completion(t.id, "各项工作已全部完成，相关材料已归档。")?,
-                None,
+                Some(asker),
             )
             .await?;
     }
-    if let Some(t) = open.next() {
+    if let Some((t, asker)) = open.next() {
         let new_due = t.timeline.due + Duration::days(60);
         store
             .insert_request(
@@ -375,7 +386,7 @@ async fn insert_history(
                     new_due,
                     t.timeline.due,
                 )?,
-                None,
+                Some(asker),
             )
             .await?;
     }

@@ -651,7 +651,9 @@ fn a_plan_goes_from_import_to_completion_in_a_real_browser() {
         json!("交办后，任务将对各责任单位可见。确定交办？")
     );
     b.cmd("POST", "/alert/accept", None);
-    let refusal = b.text_of("#error-message");
+    // The refusal is shown on the grid itself, where the 责任科室 can be filled in.
+    let refusal = b.text_of("#form-error");
+    assert!(b.find_all("#grid").len() == 1, "the grid stays on screen");
     assert!(refusal.contains("未指定责任科室"), "{refusal}");
     assert!(
         refusal.contains(&format!("还有 {} 项任务", unassigned.len())),
