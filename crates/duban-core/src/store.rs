@@ -214,6 +214,18 @@ pub trait Store: Send + Sync {
         actor: Option<UserId>,
     ) -> Result<TaskRecord, StoreError>;
 
+    /// Replaces the milestones (节点) of a task that is not closed, audited before → after.
+    /// `Conflict` when the task is completed or cancelled, `NotFound` when there is none.
+    async fn set_milestones(
+        &self,
+        id: TaskId,
+        milestones: &[crate::tasks::Milestone],
+        actor: Option<UserId>,
+    ) -> Result<TaskRecord, StoreError>;
+
+    /// The text of the plan document as imported (empty when only its structure was kept).
+    async fn get_plan_source(&self, id: PlanId) -> Result<String, StoreError>;
+
     /// Approves an extension (延期) of a `Published` task: moves `due`, keeps `original_due`.
     /// `Conflict` when the task is not published or `new_due` is before its start.
     async fn extend_task(

@@ -1170,6 +1170,52 @@ macro_rules! sql_store {
                 Ok(after)
             }
 
+            async fn set_milestones(
+                &self,
+                id: TaskId,
+                milestones: &[duban_core::tasks::Milestone],
+                actor: Option<UserId>,
+            ) -> Result<TaskRecord, StoreError> {
+                let mut tx = self.begin().await?;
+                let before = load_task(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                // Planning is over once a task is closed: its milestones are history.
+                if matches!(before.status, TaskStatus::Completed | TaskStatus::Cancelled) {
+                    return Err(conflict("tasks.status"));
+                }
+                sqlx::query("delete from task_milestones where task_id = $1")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                for (position, milestone) in (0_i64..).zip(milestones) {
+                    sqlx::query(
+                        "insert into task_milestones (task_id, position, due_date, title) \
+                         values ($1, $2, $3, $4)",
+                    )
+                    .bind(id.0)
+                    .bind(position)
+                    .bind(milestone.date)
+                    .bind(&milestone.title)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                }
+                let after = finish_task_change(&mut tx, id, 1, "task.milestones", &before, actor)
+                    .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(after)
+            }
+
+            async fn get_plan_source(&self, id: PlanId) -> Result<String, StoreError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("select source_text from plans where id = $1")
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                Ok(row.ok_or(StoreError::NotFound)?.0)
+            }
+
             async fn extend_task(
                 &self,
                 id: TaskId,

@@ -991,6 +991,25 @@ async fn targets_requests_and_sessions(
     assert_eq!(closed.status, TaskStatus::Completed);
     assert_eq!(closed.timeline.completed_at, Some(closed_at));
 
+    // Milestones are replaced as a whole on an open task (one audit event), by date; a closed
+    // task's milestones are history.
+    let plan_steps = [
+        Milestone::new(d(9, 30), "设备安装调试").unwrap(),
+        Milestone::new(d(7, 15), "完成采购").unwrap(),
+    ];
+    let planned = store
+        .set_milestones(canteen.id, &plan_steps, Some(dcs))
+        .await
+        .unwrap();
+    let titles: Vec<&str> = planned
+        .milestones
+        .iter()
+        .map(|m| m.title.as_str())
+        .collect();
+    assert_eq!(titles, ["完成采购", "设备安装调试"]);
+    assert_eq!(store.get_task(canteen.id).await.unwrap(), planned);
+    conflict(store.set_milestones(seats.id, &plan_steps, Some(dcs)).await);
+
     // On the canteen: a rejected extension moves nothing; once the task is completed, an
     // extension can no longer be approved and stays pending (the whole decision rolled back).
     let ask = NewRequest::extension(canteen.id, "设备未到货", d(8, 31), d(6, 30)).unwrap();
@@ -1108,7 +1127,7 @@ async fn targets_requests_and_sessions(
     // Every write of this part is audited, chained, and the chain still verifies.
     let events = store.list_audit_events(0, 10_000).await.unwrap();
     assert_eq!(verify_chain(&events), Ok(()));
-    assert_eq!(events.len(), audit_before + 34);
+    assert_eq!(events.len(), audit_before + 35);
 
     // A sign-in sweeps the sessions that expired before it: a session of 2 February is gone
     // once someone signs in on 3 March, a live one stays.

@@ -115,6 +115,7 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "user_saved" => "用户已保存",
         "unit_saved" => "单位已添加",
         "attached" => "材料已上传",
+        "milestones" => "节点已保存",
         _ => return None,
     })
 }

@@ -775,6 +775,55 @@ fn bad_plan_uploads_are_refused_in_chinese_and_store_no_plan() {
         r.location()
     );
     assert_eq!(plan_count(&app), plans + 1);
+
+    // Its tasks show their words inside the plan's own text, and the 督查室 can give them 节点.
+    let tasks = app
+        .block_on(
+            app.store
+                .list_tasks(&duban_core::store::TaskFilter::default()),
+        )
+        .unwrap();
+    let task = tasks
+        .iter()
+        .rev()
+        .find(|t| t.parent.is_some() && t.source_start.is_some())
+        .expect("an imported task with a source span");
+    let page = sup.get(&format!("/tasks/{}", task.id));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains(r#"id="task-source""#),
+        "no plan context shown"
+    );
+    let first_words: String = task.text.chars().take(8).collect();
+    assert!(
+        page.body.contains(&format!("<mark>{first_words}")),
+        "the task's span is marked: {first_words}"
+    );
+    let milestones = format!("/tasks/{}/milestones", task.id);
+    let r = sup.post(&milestones, &[("lines", "2026-02-30 招标")]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("第1行"), "{}", r.body);
+    let r = sup.post(
+        &milestones,
+        &[("lines", "2026-09-30 主体封顶\n2026-06-30 完成招标")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let stored = app.block_on(app.store.get_task(task.id)).unwrap();
+    let titles: Vec<&str> = stored.milestones.iter().map(|m| m.title.as_str()).collect();
+    assert_eq!(titles, ["完成招标", "主体封顶"]);
+    // Not a unit's business: the lead unit cannot plan milestones of its own tasks.
+    let lead = app.login(Who::Lead);
+    let r = lead.post(
+        &format!("/tasks/{}/milestones", app.w.t1),
+        &[("lines", "2026-09-30 自定节点")],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(
+        app.block_on(app.store.get_task(app.w.t1))
+            .unwrap()
+            .milestones
+            .is_empty()
+    );
 }
 
 // --- Headers -----------------------------------------------------------------------------------

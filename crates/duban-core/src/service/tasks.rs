@@ -305,3 +305,89 @@ fn parent_assessment(
         missing: Vec::new(),
     }
 }
+
+/// A task's text as it stands in the plan: some of what comes before, the task's own words,
+/// some of what follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceContext {
+    /// Up to [`CONTEXT_CHARS`] characters before, from the start of their line.
+    pub before: String,
+    /// The task's span.
+    pub span: String,
+    /// Up to [`CONTEXT_CHARS`] characters after, to the end of their line.
+    pub after: String,
+}
+
+/// How much of the plan is shown around a task, each side.
+pub const CONTEXT_CHARS: usize = 160;
+
+/// The task's words in the plan's text, when the plan's text was kept and the offsets fit.
+pub async fn source_context(ctx: &Ctx<'_>, task: &TaskRecord) -> Result<Option<SourceContext>> {
+    let (Some(plan), Some(start), Some(end)) = (task.plan, task.source_start, task.source_end)
+    else {
+        return Ok(None);
+    };
+    let text = ctx.store.get_plan_source(plan).await?;
+    Ok(context_in(&text, start as usize, end as usize))
+}
+
+/// [`SourceContext`] of the code-point span `start..end` of `text`.
+pub fn context_in(text: &str, start: usize, end: usize) -> Option<SourceContext> {
+    let chars: Vec<char> = text.chars().collect();
+    if start >= end || end > chars.len() {
+        return None;
+    }
+    let mut from = start.saturating_sub(CONTEXT_CHARS);
+    if let Some(nl) = chars[from..start].iter().rposition(|c| *c == '\n') {
+        from += nl + 1; // begin at a line start rather than mid-sentence
+    }
+    let mut to = (end + CONTEXT_CHARS).min(chars.len());
+    if let Some(nl) = chars[end..to].iter().position(|c| *c == '\n') {
+        to = end + nl;
+    }
+    Some(SourceContext {
+        before: chars[from..start].iter().collect(),
+        span: chars[start..end].iter().collect(),
+        after: chars[end..to].iter().collect(),
+    })
+}
+
+/// Replaces a task's milestones (节点), for the 督查室.
+pub async fn set_milestones(
+    ctx: &Ctx<'_>,
+    id: TaskId,
+    milestones: &[crate::tasks::Milestone],
+) -> Result<TaskRecord> {
+    let task = visible_task(ctx, id).await?;
+    require(ctx, Action::ManagePlans, Some(&task))?;
+    ctx.store
+        .set_milestones(id, milestones, Some(ctx.actor.id))
+        .await
+        .map_err(|e| match e {
+            crate::store::StoreError::Conflict { .. } => {
+                Error::Conflict("任务已办结或撤销，节点不能再修改".into())
+            }
+            other => other.into(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn context_starts_at_a_line_and_ends_at_one() {
+        let text =
+            "一、总体要求\n（一）扩充学位。新建幼儿园5所，新增学位1200个。其余略。\n二、保障";
+        let start = text.chars().position(|c| c == '新').unwrap();
+        let end = start + "新建幼儿园5所".chars().count();
+        let c = context_in(text, start, end).unwrap();
+        assert_eq!(c.before, "（一）扩充学位。");
+        assert_eq!(c.span, "新建幼儿园5所");
+        assert_eq!(c.after, "，新增学位1200个。其余略。");
+        assert!(context_in(text, 5, 500).is_none());
+        assert!(context_in(text, 5, 5).is_none());
+    }
+}

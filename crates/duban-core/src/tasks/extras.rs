@@ -150,6 +150,36 @@ impl Milestone {
     }
 }
 
+impl Milestone {
+    /// Reads milestones written one per line as `2026-06-30 完成主体结构封顶` (a date, a space, a
+    /// title); blank lines are skipped; at most 50.
+    pub fn parse_lines(text: &str) -> Result<Vec<Milestone>, RecordError> {
+        let mut out = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (date, title) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+                RecordError(format!(
+                    "第{}行：“{date}”不是有效日期，请按“2026-06-30 节点名称”填写",
+                    i + 1
+                ))
+            })?;
+            out.push(
+                Milestone::new(date, title)
+                    .map_err(|e| RecordError(format!("第{}行：{e}", i + 1)))?,
+            );
+        }
+        if out.len() > 50 {
+            return Err(RecordError("一项任务最多50个节点".into()));
+        }
+        out.sort_by_key(|m| m.date);
+        Ok(out)
+    }
+}
+
 /// A value a report measured for one of its task's targets (e.g. 新增学位: 860).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TargetValue {
@@ -464,6 +494,18 @@ mod tests {
         assert!(err.0.contains("文件过大"), "{err}");
         assert!(NewAttachment::new(ReportId(1), "a.pdf", "x", 1, "zz").is_err());
         assert!(NewAttachment::new(ReportId(1), "a.pdf", "x", 0, &sha).is_err());
+    }
+
+    #[test]
+    fn milestones_are_read_one_per_line_with_the_bad_line_named() {
+        let ok = Milestone::parse_lines("2026-09-30 主体封顶\n\n2026-06-30  完成招标\n").unwrap();
+        assert_eq!(ok.len(), 2);
+        assert_eq!(ok[0].title, "完成招标");
+        assert_eq!(ok[1].date, date(2026, 9, 30));
+        let err = Milestone::parse_lines("2026-06-30 招标\n2025-02-30 开工").unwrap_err();
+        assert!(err.0.starts_with("第2行"), "{err}");
+        assert!(Milestone::parse_lines("2026-06-30").is_err());
+        assert!(Milestone::parse_lines("").unwrap().is_empty());
     }
 
     #[test]

@@ -98,19 +98,17 @@ async fn import(
     let name = file.file_name.clone();
     // The importer is CPU work on untrusted bytes: run it off the async workers.
     let import = tokio::task::spawn_blocking(move || {
-        duban_plan::import_bytes(&file.bytes, &name, &duban_plan::ImportOptions::default())
-            .map(|plan| (plan, String::from_utf8_lossy(&file.bytes).into_owned()))
+        let plan =
+            duban_plan::import_bytes(&file.bytes, &name, &duban_plan::ImportOptions::default())?;
+        // The decoded text is kept with the plan: task pages show each task in its context
+        // (the drafts' offsets point into it).
+        let text = duban_plan::formats::extract(&file.bytes, &name)?.text;
+        Ok::<_, duban_plan::ImportError>((plan, text))
     })
     .await
     .map_err(|e| Error::Internal(e.to_string()))?;
-    let (import, raw) =
+    let (import, source_text) =
         import.map_err(|e| AppError::BadRequest(format!("无法导入“{}”：{e}", file.file_name)))?;
-    // The source text is kept for plain-text files; for .docx/.xlsx the drafts carry the text.
-    let source_text = if raw.contains('\u{FFFD}') || raw.starts_with("PK") {
-        String::new()
-    } else {
-        raw
-    };
     let (plan, _) = plans::import_plan(&ctx, &import, &source_text, start, default_due).await?;
     Ok(Redirect::to(&format!("/plans/{}?notice=imported", plan.id)).into_response())
 }

@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/tasks/{id}", get(task_page))
         .route("/tasks/{id}/instructions", post(add_instruction))
         .route("/tasks/{id}/requests", post(add_request))
+        .route("/tasks/{id}/milestones", post(save_milestones))
 }
 
 #[derive(Deserialize, Default)]
@@ -217,10 +218,18 @@ struct TaskPage {
     can_request: bool,
     can_instruct: bool,
     can_decide: bool,
+    can_plan: bool,
+    context: Option<task_service::SourceContext>,
+    milestone_lines: String,
+    today: chrono::NaiveDate,
     error: Option<String>,
 }
 
 impl TaskPage {
+    /// Today in Asia/Shanghai (for "已到期" on milestones).
+    fn today(&self) -> chrono::NaiveDate {
+        self.today
+    }
     /// The kind (办结/延期) of a request still waiting for the leader, if any.
     fn pending_request(&self) -> Option<&'static str> {
         self.requests
@@ -295,7 +304,19 @@ async fn render_task(
         Vec::new()
     };
     let names = Names::load(&ctx).await?;
+    let context = task_service::source_context(&ctx, &task).await?;
+    let milestone_lines = task
+        .milestones
+        .iter()
+        .map(|m| format!("{} {}", views::date(&m.date), m.title))
+        .collect::<Vec<_>>()
+        .join("\n");
     let page = TaskPage {
+        can_plan: can(&actor, Action::ManagePlans, Some(&task))
+            && matches!(task.status, TaskStatus::Draft | TaskStatus::Published),
+        context,
+        milestone_lines,
+        today: duban_core::tasks::local_date(ctx.now),
         chrome: Chrome::new(task.title.clone(), session, "/tasks").with_notice(notice),
         pace: pace(&task.timeline, ctx.now),
         can_report: can(&actor, Action::Report, Some(&task)) && !row.is_parent,
@@ -397,4 +418,26 @@ async fn finish(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+struct MilestonesForm {
+    lines: String,
+}
+
+async fn save_milestones(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<MilestonesForm>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let id = TaskId(id);
+    let outcome = match duban_core::tasks::Milestone::parse_lines(&form.lines) {
+        Ok(list) => task_service::set_milestones(&ctx, id, &list)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e.into()),
+    };
+    finish(&state, &session, id, outcome, "milestones").await
 }
