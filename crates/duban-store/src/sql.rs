@@ -736,6 +736,22 @@ macro_rules! sql_store {
         }
 
         /// Appends `event` as the next link of the chain, inside the caller's transaction.
+        /// The tail of every insert: audits the stored record (after = its JSON, before =
+        /// nothing) and commits.
+        async fn commit_insert<T: serde::Serialize>(
+            mut tx: sqlx::Transaction<'static, $Db>,
+            action: &str,
+            entity: &str,
+            entity_id: String,
+            actor: Option<UserId>,
+            stored: T,
+        ) -> Result<T, StoreError> {
+            let after = Some(to_json(&stored)?);
+            append_audit(&mut tx, action, entity, entity_id, actor, None, after).await?;
+            tx.commit().await.map_err(map_err)?;
+            Ok(stored)
+        }
+
         async fn append_audit(
             tx: &mut sqlx::Transaction<'static, $Db>,
             action: &str,
@@ -823,11 +839,8 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?;
                 let stored = OrgUnit::try_from(row)?;
-                let after = Some(to_json(&stored)?);
                 let id = stored.id.to_string();
-                append_audit(&mut tx, "org_unit.insert", "org_unit", id, actor, None, after).await?;
-                tx.commit().await.map_err(map_err)?;
-                Ok(stored)
+                commit_insert(tx, "org_unit.insert", "org_unit", id, actor, stored).await
             }
 
             async fn list_org_units(&self) -> Result<Vec<OrgUnit>, StoreError> {
@@ -862,11 +875,8 @@ macro_rules! sql_store {
                 .map_err(map_err)?;
                 let stored = User::try_from(row)?;
                 // `User` carries no password material, so the hash never reaches the audit log.
-                let after = Some(to_json(&stored)?);
                 let id = stored.id.to_string();
-                append_audit(&mut tx, "user.insert", "user", id, actor, None, after).await?;
-                tx.commit().await.map_err(map_err)?;
-                Ok(stored)
+                commit_insert(tx, "user.insert", "user", id, actor, stored).await
             }
 
             async fn get_user_by_username(
@@ -955,11 +965,8 @@ macro_rules! sql_store {
                 .map_err(map_err)?;
                 let stored = Plan::try_from(row)?;
                 // The source text stays out of the audit log (it is kept, unchanged, in `plans`).
-                let after = Some(to_json(&stored)?);
                 let id = stored.id.to_string();
-                append_audit(&mut tx, "plan.insert", "plan", id, actor, None, after).await?;
-                tx.commit().await.map_err(map_err)?;
-                Ok(stored)
+                commit_insert(tx, "plan.insert", "plan", id, actor, stored).await
             }
 
             async fn get_plan(&self, id: PlanId) -> Result<Plan, StoreError> {
@@ -1713,12 +1720,8 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?;
                 let stored = AttachmentRecord::try_from(row)?;
-                let after = Some(to_json(&stored)?);
                 let id = stored.id.to_string();
-                append_audit(&mut tx, "attachment.insert", "attachment", id, actor, None, after)
-                    .await?;
-                tx.commit().await.map_err(map_err)?;
-                Ok(stored)
+                commit_insert(tx, "attachment.insert", "attachment", id, actor, stored).await
             }
 
             async fn list_attachments(
@@ -1805,11 +1808,8 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?;
                 let stored = RequestRecord::try_from(row.ok_or_else(|| conflict("tasks.status"))?)?;
-                let after = Some(to_json(&stored)?);
                 let id = stored.id.to_string();
-                append_audit(&mut tx, "request.insert", "request", id, actor, None, after).await?;
-                tx.commit().await.map_err(map_err)?;
-                Ok(stored)
+                commit_insert(tx, "request.insert", "request", id, actor, stored).await
             }
 
             async fn decide_request(
@@ -1919,12 +1919,8 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?;
                 let stored = InstructionRecord::try_from(row)?;
-                let after = Some(to_json(&stored)?);
                 let id = stored.id.to_string();
-                append_audit(&mut tx, "instruction.insert", "instruction", id, actor, None, after)
-                    .await?;
-                tx.commit().await.map_err(map_err)?;
-                Ok(stored)
+                commit_insert(tx, "instruction.insert", "instruction", id, actor, stored).await
             }
 
             async fn list_instructions(

@@ -138,6 +138,16 @@ pub fn html<T: Template>(page: &T) -> Response {
     }
 }
 
+/// Renders a page that may carry a form's refusal: 422 when it does (the page shows why and
+/// keeps what was typed), 200 otherwise.
+pub fn form_page<T: Template>(page: &T, refused: bool) -> Response {
+    let mut response = html(page);
+    if refused {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
 /// Percent-encodes a string for a URL query value.
 pub fn url_encode(s: &str) -> String {
     s.bytes()

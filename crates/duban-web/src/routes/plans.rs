@@ -20,7 +20,7 @@ use crate::auth::Session;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::upload;
-use crate::views::{Chrome, html};
+use crate::views::{self, Chrome, html};
 
 /// `/plans`, `/plans/import`, `/plans/{id}`, `/plans/{id}/tasks`, `/plans/{id}/publish`.
 pub fn router(max_upload: usize) -> Router<AppState> {
@@ -224,11 +224,7 @@ async fn render_plan(
             .collect(),
         drafts,
     };
-    let mut response = html(&page);
-    if page.error.is_some() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(views::form_page(&page, page.error.is_some()))
 }
 
 async fn save_grid(

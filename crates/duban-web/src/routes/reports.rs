@@ -201,11 +201,7 @@ async fn render_form(
         editable,
         error,
     };
-    let mut response = html(&page);
-    if page.error.is_some() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(views::form_page(&page, page.error.is_some()))
 }
 
 async fn save(

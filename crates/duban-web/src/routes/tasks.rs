@@ -332,11 +332,7 @@ async fn render_task(
         audit,
         error,
     };
-    let mut response = html(&page);
-    if page.error.is_some() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(views::form_page(&page, page.error.is_some()))
 }
 
 async fn task_page(
