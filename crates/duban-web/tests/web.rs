@@ -1156,3 +1156,23 @@ fn the_grid_sets_lead_co_units_and_due_for_the_selected_rows_only() {
     let page = sup.get(&format!("/plans/{}", app.w.p2));
     assert!(page.body.contains("配合："), "the grid lists the co-units");
 }
+
+#[test]
+fn the_workbench_lists_the_units_latest_submissions_and_nobody_elses() {
+    let app = App::start();
+    let t2 = app.block_on(app.store.get_task(app.w.t2)).unwrap();
+    let lead = app.login(Who::Lead);
+    let page = lead.get("/my");
+    assert_eq!(page.status, 200, "{}", page.body);
+    let history = page
+        .body
+        .split(r#"id="my-history""#)
+        .nth(1)
+        .expect("a 我的报送记录 table");
+    assert!(history.contains(&format!("/tasks/{}", t2.id)), "{history}");
+    assert!(history.contains("已报送"), "{history}");
+    // The co-unit works on the task but did not report it.
+    let co = app.login(Who::Co).get("/my");
+    assert!(!co.body.contains(r#"id="my-history""#), "{}", co.body);
+    assert!(co.body.contains("尚无报送"));
+}

@@ -53,11 +53,25 @@ struct WorkItem {
     leads: bool,
 }
 
+/// One line of 我的报送记录.
+struct HistoryLine {
+    task: TaskId,
+    title: String,
+    period_start: chrono::NaiveDate,
+    submitted_at: chrono::DateTime<chrono::Utc>,
+    state: ReportState,
+    percent: f64,
+}
+
+/// How many of the unit's latest submissions the workbench lists.
+const HISTORY_LINES: usize = 20;
+
 #[derive(Template)]
 #[template(path = "workbench.html")]
 struct WorkbenchPage {
     chrome: Chrome,
     items: Vec<WorkItem>,
+    history: Vec<HistoryLine>,
 }
 
 async fn workbench(
@@ -92,9 +106,29 @@ async fn workbench(
             row,
         });
     }
+    // 我的报送记录: the unit's latest submissions across its tasks, newest first.
+    let mut history: Vec<HistoryLine> = items
+        .iter()
+        .filter(|it| it.leads)
+        .flat_map(|it| {
+            it.row.reports.iter().filter_map(|r| {
+                Some(HistoryLine {
+                    task: it.row.task.id,
+                    title: it.row.task.title.clone(),
+                    period_start: r.period_start,
+                    submitted_at: r.submitted_at?,
+                    state: r.state,
+                    percent: r.percent,
+                })
+            })
+        })
+        .collect();
+    history.sort_by(|a, b| b.submitted_at.cmp(&a.submitted_at));
+    history.truncate(HISTORY_LINES);
     Ok(html(&WorkbenchPage {
         chrome: Chrome::new("我的任务", &session, "/my").with_notice(q.notice.as_deref()),
         items,
+        history,
     }))
 }
 
