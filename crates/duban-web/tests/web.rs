@@ -1176,3 +1176,76 @@ fn the_workbench_lists_the_units_latest_submissions_and_nobody_elses() {
     assert!(!co.body.contains(r#"id="my-history""#), "{}", co.body);
     assert!(co.body.contains("尚无报送"));
 }
+
+#[test]
+fn each_report_on_a_task_page_says_whether_it_came_in_on_time() {
+    use duban_core::tasks::{
+        CadenceSettings, Frequency, NewReport, NewTask, local_date, task_periods,
+    };
+    let app = App::start();
+    let today = local_date(chrono::Utc::now());
+    let start = today - chrono::Duration::days(35);
+    let mut task = NewTask::new(
+        "建成区级教师发展中心",
+        start,
+        today + chrono::Duration::days(90),
+        Frequency::Weekly,
+    )
+    .unwrap();
+    task.lead_unit = Some(app.w.unit_a);
+    let task = app
+        .block_on(app.store.insert_tasks(app.w.p1, &[task], None))
+        .unwrap()
+        .remove(0);
+    app.block_on(app.store.publish_plan(app.w.p1, start, None))
+        .unwrap();
+    let task = app.block_on(app.store.get_task(task.id)).unwrap();
+    let periods = task_periods(
+        &task.timeline,
+        chrono::Utc::now(),
+        &CadenceSettings::default(),
+    );
+    let past: Vec<_> = periods
+        .iter()
+        .filter(|p| p.due < chrono::Utc::now())
+        .collect();
+    assert!(past.len() >= 3, "{past:?}");
+    // One report an hour before its deadline, one an hour after.
+    for (period, offset) in [(past[0], -1), (past[1], 1)] {
+        let report = NewReport::new(
+            task.id,
+            period.start_date(),
+            "按计划推进",
+            "",
+            "",
+            20.0,
+            false,
+        )
+        .unwrap();
+        let saved = app
+            .block_on(app.store.upsert_report_draft(&report, None))
+            .unwrap();
+        app.block_on(app.store.submit_report(
+            saved.id,
+            period.due + chrono::Duration::hours(offset),
+            None,
+        ))
+        .unwrap();
+    }
+    let page = app
+        .login(Who::Supervisor)
+        .get(&format!("/tasks/{}", task.id));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        page.body.matches(r#"class="tag on-time""#).count(),
+        1,
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.body.matches(r#"class="tag late""#).count(),
+        1,
+        "{}",
+        page.body
+    );
+}

@@ -200,6 +200,9 @@ const AUDIT_SHOWN: i64 = 50;
 struct ReportView {
     report: ReportRecord,
     attachments: Vec<AttachmentRecord>,
+    /// Submitted by its period's deadline (`None`: not submitted, or its period is not one
+    /// the task owes).
+    on_time: Option<bool>,
 }
 
 #[derive(Template)]
@@ -267,15 +270,22 @@ async fn render_task(
         .cloned()
         .collect();
     let mut attachments = state.store.list_task_attachments(id).await?;
+    let periods = duban_core::tasks::task_periods(&task.timeline, ctx.now, ctx.cadence);
     let mut reports = Vec::new();
     for report in state.store.list_reports(id).await? {
         let (mine, rest): (Vec<_>, Vec<_>) = attachments
             .into_iter()
             .partition(|a| a.attachment.report == report.id);
         attachments = rest;
+        let on_time = periods
+            .iter()
+            .find(|p| p.start_date() == report.period_start)
+            .filter(|_| report.first_submitted_at.is_some())
+            .map(|p| duban_core::tasks::is_on_time(&report.summary(), p));
         reports.push(ReportView {
             report,
             attachments: mine,
+            on_time,
         });
     }
     reports.reverse();
