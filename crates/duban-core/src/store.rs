@@ -269,11 +269,12 @@ pub trait Store: Send + Sync {
     /// The report with this id; `NotFound` when there is none.
     async fn get_report(&self, id: ReportId) -> Result<ReportRecord, StoreError>;
 
-    /// The first `limit` reports in `state` across all tasks (the 审核 queue), oldest change
-    /// first.
+    /// Reports in `state` across all tasks (the 审核 queue), oldest change first: `limit` of
+    /// them after skipping `offset`.
     async fn list_reports_in_state(
         &self,
         state: ReportState,
+        offset: i64,
         limit: i64,
     ) -> Result<Vec<ReportRecord>, StoreError>;
 

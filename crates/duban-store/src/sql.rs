@@ -1657,15 +1657,17 @@ macro_rules! sql_store {
             async fn list_reports_in_state(
                 &self,
                 state: ReportState,
+                offset: i64,
                 limit: i64,
             ) -> Result<Vec<ReportRecord>, StoreError> {
                 let mut conn = self.pool.acquire().await.map_err(map_err)?;
                 let rows: Vec<ReportRow> = sqlx::query_as(&format!(
                     "select {REPORT_COLUMNS} from reports where state = $1 \
-                     order by updated_at, id limit $2"
+                     order by updated_at, id limit $2 offset $3"
                 ))
                 .bind(state.code())
                 .bind(limit)
+                .bind(offset.max(0))
                 .fetch_all(&mut *conn)
                 .await
                 .map_err(map_err)?;

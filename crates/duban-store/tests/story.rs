@@ -849,13 +849,13 @@ async fn targets_requests_and_sessions(
         .unwrap();
     assert_eq!(
         store
-            .list_reports_in_state(ReportState::Submitted, 100)
+            .list_reports_in_state(ReportState::Submitted, 0, 100)
             .await
             .unwrap(),
         std::slice::from_ref(&submitted)
     );
     let drafts = store
-        .list_reports_in_state(ReportState::Draft, 100)
+        .list_reports_in_state(ReportState::Draft, 0, 100)
         .await
         .unwrap();
     assert_eq!(drafts, std::slice::from_ref(&canteen_draft));

@@ -1249,3 +1249,55 @@ fn each_report_on_a_task_page_says_whether_it_came_in_on_time() {
         page.body
     );
 }
+
+#[test]
+fn the_review_queue_pages_through_every_waiting_report_oldest_first() {
+    use duban_core::tasks::{Frequency, NewReport, NewTask, local_date};
+    let app = App::start();
+    // 60 more submitted reports, one per new task, on top of the seeded two.
+    let today = local_date(chrono::Utc::now());
+    let tasks: Vec<NewTask> = (0..60)
+        .map(|i| {
+            let mut t = NewTask::new(
+                &format!("第{i}所学校改薄工程"),
+                today - chrono::Duration::days(14),
+                today + chrono::Duration::days(60),
+                Frequency::Weekly,
+            )
+            .unwrap();
+            t.lead_unit = Some(app.w.unit_a);
+            t
+        })
+        .collect();
+    let stored = app
+        .block_on(app.store.insert_tasks(app.w.p1, &tasks, None))
+        .unwrap();
+    for t in &stored {
+        let r = NewReport::new(t.id, today, "已完成招标", "", "", 10.0, false).unwrap();
+        let saved = app
+            .block_on(app.store.upsert_report_draft(&r, None))
+            .unwrap();
+        app.block_on(app.store.submit_report(saved.id, chrono::Utc::now(), None))
+            .unwrap();
+    }
+    let sup = app.login(Who::Supervisor);
+    let first = sup.get("/reviews");
+    assert!(first.body.contains("待审核 62 份"), "{}", first.body);
+    assert!(first.body.contains("第 1/2 页"), "{}", first.body);
+    assert_eq!(
+        first.body.matches(r#"class="card review-item""#).count(),
+        50
+    );
+    let second = sup.get("/reviews?page=2");
+    assert_eq!(
+        second.body.matches(r#"class="card review-item""#).count(),
+        12
+    );
+    assert!(
+        second.body.contains("第59所学校改薄工程"),
+        "the newest is on the last page"
+    );
+    let beyond = sup.get("/reviews?page=9");
+    assert_eq!(beyond.status, 200);
+    assert!(!beyond.body.contains("没有待审核的报告"), "{}", beyond.body);
+}

@@ -130,10 +130,11 @@ pub async fn review_report(
         .await?)
 }
 
-/// The 审核 queue: the first `limit` submitted reports with their tasks, oldest first, and how
-/// many are waiting in all.
+/// The 审核 queue: `limit` submitted reports after the first `offset`, with their tasks, oldest
+/// first, and how many are waiting in all.
 pub async fn review_queue(
     ctx: &Ctx<'_>,
+    offset: usize,
     limit: usize,
 ) -> Result<(Vec<(ReportRecord, TaskRecord)>, usize)> {
     require(ctx, Action::Review, None)?;
@@ -148,6 +149,7 @@ pub async fn review_queue(
         .store
         .list_reports_in_state(
             ReportState::Submitted,
+            i64::try_from(offset).unwrap_or(i64::MAX),
             i64::try_from(limit).unwrap_or(i64::MAX),
         )
         .await?;
@@ -159,7 +161,7 @@ pub async fn review_queue(
         };
         out.push((r, task));
     }
-    let total = total.max(out.len());
+    let total = total.max(offset + out.len());
     Ok((out, total))
 }
 

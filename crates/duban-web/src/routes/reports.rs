@@ -383,22 +383,34 @@ struct ReviewsPage {
     chrome: Chrome,
     items: Vec<(ReportRecord, TaskRecord)>,
     total: usize,
+    page: usize,
+    pages: usize,
     names: Names,
+}
+
+#[derive(Deserialize, Default)]
+struct QueueQuery {
+    notice: Option<String>,
+    page: Option<usize>,
 }
 
 async fn review_queue(
     State(state): State<AppState>,
     session: Session,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<QueueQuery>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     // The oldest first, a page at a time: a clerk works through them in order.
-    let (items, total) = reports::review_queue(&ctx, REVIEW_PAGE).await?;
+    let page = q.page.unwrap_or(1).clamp(1, 10_000);
+    let (items, total) = reports::review_queue(&ctx, (page - 1) * REVIEW_PAGE, REVIEW_PAGE).await?;
+    let pages = total.div_ceil(REVIEW_PAGE).max(1);
     let names = Names::load(&ctx).await?;
     Ok(html(&ReviewsPage {
         chrome: Chrome::new("审核", &session, "/reviews").with_notice(q.notice.as_deref()),
         items,
         total,
+        page,
+        pages,
         names,
     }))
 }

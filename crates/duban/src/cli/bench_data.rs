@@ -358,7 +358,7 @@ async fn time_calls(store: &Arc<dyn Store>) -> anyhow::Result<ExitCode> {
     }
     let submitted = timed("store.list_reports_in_state(submitted)", || async {
         Ok(store
-            .list_reports_in_state(ReportState::Submitted, 30)
+            .list_reports_in_state(ReportState::Submitted, 0, 50)
             .await?)
     })
     .await?;
@@ -383,7 +383,7 @@ async fn time_calls(store: &Arc<dyn Store>) -> anyhow::Result<ExitCode> {
     .await?;
     timed(
         "service reports::review_queue (list_reports_in_state + get_task each)",
-        || async { Ok(reports::review_queue(&ctx, 30).await?.0) },
+        || async { Ok(reports::review_queue(&ctx, 0, 50).await?.0) },
     )
     .await?;
     let mine = timed("service list_tasks(unit, leaves) (unit user)", || async {
