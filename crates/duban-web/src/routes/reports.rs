@@ -123,7 +123,7 @@ async fn workbench(
             })
         })
         .collect();
-    history.sort_by(|a, b| b.submitted_at.cmp(&a.submitted_at));
+    history.sort_by_key(|h| std::cmp::Reverse(h.submitted_at));
     history.truncate(HISTORY_LINES);
     Ok(html(&WorkbenchPage {
         chrome: Chrome::new("我的任务", &session, "/my").with_notice(q.notice.as_deref()),
