@@ -237,7 +237,8 @@ pub trait Store: Send + Sync {
 
     /// Saves the unit's report for `report.task` and `report.period_start`: creates the draft, or
     /// edits it while it is a draft or returned (退回; it stays returned until resubmitted).
-    /// `Conflict` once it is submitted or accepted, or when the task does not exist.
+    /// `Conflict` once it is submitted or accepted, or when the task does not exist or is not
+    /// published (a draft has not reached its unit; a completed task is closed).
     async fn upsert_report_draft(
         &self,
         report: &NewReport,

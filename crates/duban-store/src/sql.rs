@@ -1241,6 +1241,17 @@ macro_rules! sql_store {
                 actor: Option<UserId>,
             ) -> Result<ReportRecord, StoreError> {
                 let mut tx = self.begin().await?;
+                // Only a published task takes reports: a draft has not reached its unit, and a
+                // completed or cancelled one is closed.
+                let status: Option<(String,)> =
+                    sqlx::query_as("select status from tasks where id = $1")
+                        .bind(report.task.0)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                if status.is_none_or(|(s,)| s != TaskStatus::Published.code()) {
+                    return Err(conflict("tasks.status"));
+                }
                 let existing: Option<(i64,)> = sqlx::query_as(
                     "select id from reports where task_id = $1 and period_start = $2",
                 )

@@ -286,6 +286,9 @@ async fn plans_tasks_and_reports(
         ..TaskFilter::default()
     };
     assert!(store.list_tasks(&mine(school)).await.unwrap().is_empty());
+    // Nor can anyone report on a task that has not been published.
+    let early = NewReport::new(group.id, d(1, 5), "抢先报送", "", "", 5.0, false).unwrap();
+    conflict(store.upsert_report_draft(&early, Some(dcs)).await);
     let published = store
         .publish_plan(plan.id, d(1, 5), Some(dcs))
         .await

@@ -1272,6 +1272,8 @@ fn the_review_queue_pages_through_every_waiting_report_oldest_first() {
     let stored = app
         .block_on(app.store.insert_tasks(app.w.p1, &tasks, None))
         .unwrap();
+    app.block_on(app.store.publish_plan(app.w.p1, today, None))
+        .unwrap();
     for t in &stored {
         let r = NewReport::new(t.id, today, "已完成招标", "", "", 10.0, false).unwrap();
         let saved = app
