@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use super::model::{TaskId, format_date, format_number};
-use super::records::{MAX_NAME_CHARS, MAX_TEXT_CHARS, RecordError, ReportId};
+use super::records::{MAX_NAME_CHARS, MAX_TEXT_CHARS, RecordError, ReportId, stored_codes};
 use crate::org::UserId;
 
 macro_rules! id_type {
@@ -199,26 +199,12 @@ pub enum RequestKind {
     Extension,
 }
 
+stored_codes!(RequestKind, "申请类型", {
+    Completion => "completion",
+    Extension => "extension",
+});
+
 impl RequestKind {
-    /// Both kinds.
-    pub const ALL: [RequestKind; 2] = [RequestKind::Completion, RequestKind::Extension];
-
-    /// The stable machine name stored in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            RequestKind::Completion => "completion",
-            RequestKind::Extension => "extension",
-        }
-    }
-
-    /// Parses a name written by [`RequestKind::code`].
-    pub fn from_code(s: &str) -> Result<Self, RecordError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == s)
-            .ok_or_else(|| RecordError(format!("未知的申请类型：{s}")))
-    }
-
     /// 办结 or 延期.
     pub fn label(self) -> &'static str {
         match self {
@@ -240,31 +226,13 @@ pub enum RequestState {
     Rejected,
 }
 
+stored_codes!(RequestState, "审批状态", {
+    Pending => "pending",
+    Approved => "approved",
+    Rejected => "rejected",
+});
+
 impl RequestState {
-    /// Every state.
-    pub const ALL: [RequestState; 3] = [
-        RequestState::Pending,
-        RequestState::Approved,
-        RequestState::Rejected,
-    ];
-
-    /// The stable machine name stored in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            RequestState::Pending => "pending",
-            RequestState::Approved => "approved",
-            RequestState::Rejected => "rejected",
-        }
-    }
-
-    /// Parses a name written by [`RequestState::code`].
-    pub fn from_code(s: &str) -> Result<Self, RecordError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == s)
-            .ok_or_else(|| RecordError(format!("未知的审批状态：{s}")))
-    }
-
     /// 待审批 / 已同意 / 未同意.
     pub fn label(self) -> &'static str {
         match self {

@@ -51,89 +51,54 @@ impl fmt::Display for ReportId {
     }
 }
 
-impl Frequency {
-    /// Every frequency, in display order.
-    pub const ALL: [Frequency; 4] = [
-        Frequency::Weekly,
-        Frequency::Monthly,
-        Frequency::Quarterly,
-        Frequency::Once,
-    ];
+/// Gives a fieldless enum its stable machine names: `ALL` (every variant, in order), `code()`
+/// (the name stored in the database, the same as the serde name) and `from_code()` (its inverse,
+/// with a Chinese message naming what was unknown).
+macro_rules! stored_codes {
+    ($ty:ident, $what:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
+        impl $ty {
+            #[doc = concat!("Every `", stringify!($ty), "`, in order.")]
+            pub const ALL: [$ty; [$($code),+].len()] = [$($ty::$variant),+];
 
-    /// The stable machine name stored in the database (same as the serde name).
-    pub fn code(self) -> &'static str {
-        match self {
-            Frequency::Weekly => "weekly",
-            Frequency::Monthly => "monthly",
-            Frequency::Quarterly => "quarterly",
-            Frequency::Once => "once",
+            /// The stable machine name stored in the database (same as the serde name).
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $code),+
+                }
+            }
+
+            #[doc = concat!("Parses a name written by [`", stringify!($ty), "::code`].")]
+            pub fn from_code(s: &str) -> Result<Self, RecordError> {
+                Self::ALL
+                    .into_iter()
+                    .find(|v| v.code() == s)
+                    .ok_or_else(|| RecordError(format!(concat!("未知的", $what, "：{}"), s)))
+            }
         }
-    }
-
-    /// Parses a name written by [`Frequency::code`].
-    pub fn from_code(s: &str) -> Result<Self, RecordError> {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.code() == s)
-            .ok_or_else(|| RecordError(format!("未知的报送频次：{s}")))
-    }
+    };
 }
+pub(crate) use stored_codes;
 
-impl TaskStatus {
-    /// Every status, in life-cycle order.
-    pub const ALL: [TaskStatus; 4] = [
-        TaskStatus::Draft,
-        TaskStatus::Published,
-        TaskStatus::Completed,
-        TaskStatus::Cancelled,
-    ];
+stored_codes!(Frequency, "报送频次", {
+    Weekly => "weekly",
+    Monthly => "monthly",
+    Quarterly => "quarterly",
+    Once => "once",
+});
 
-    /// The stable machine name stored in the database (same as the serde name).
-    pub fn code(self) -> &'static str {
-        match self {
-            TaskStatus::Draft => "draft",
-            TaskStatus::Published => "published",
-            TaskStatus::Completed => "completed",
-            TaskStatus::Cancelled => "cancelled",
-        }
-    }
+stored_codes!(TaskStatus, "任务状态", {
+    Draft => "draft",
+    Published => "published",
+    Completed => "completed",
+    Cancelled => "cancelled",
+});
 
-    /// Parses a name written by [`TaskStatus::code`].
-    pub fn from_code(s: &str) -> Result<Self, RecordError> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.code() == s)
-            .ok_or_else(|| RecordError(format!("未知的任务状态：{s}")))
-    }
-}
-
-impl ReportState {
-    /// Every state, in review order.
-    pub const ALL: [ReportState; 4] = [
-        ReportState::Draft,
-        ReportState::Submitted,
-        ReportState::Accepted,
-        ReportState::Returned,
-    ];
-
-    /// The stable machine name stored in the database (same as the serde name).
-    pub fn code(self) -> &'static str {
-        match self {
-            ReportState::Draft => "draft",
-            ReportState::Submitted => "submitted",
-            ReportState::Accepted => "accepted",
-            ReportState::Returned => "returned",
-        }
-    }
-
-    /// Parses a name written by [`ReportState::code`].
-    pub fn from_code(s: &str) -> Result<Self, RecordError> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.code() == s)
-            .ok_or_else(|| RecordError(format!("未知的报送状态：{s}")))
-    }
-}
+stored_codes!(ReportState, "报送状态", {
+    Draft => "draft",
+    Submitted => "submitted",
+    Accepted => "accepted",
+    Returned => "returned",
+});
 
 fn check_title(what: &str, title: &str) -> Result<String, RecordError> {
     let title = title.trim();
@@ -552,6 +517,24 @@ mod tests {
         for r in ReportState::ALL {
             assert_eq!(ReportState::from_code(r.code()).unwrap(), r);
         }
-        assert!(Frequency::from_code("daily").is_err());
+        for k in crate::tasks::RequestKind::ALL {
+            assert_eq!(crate::tasks::RequestKind::from_code(k.code()).unwrap(), k);
+        }
+        for r in crate::tasks::RequestState::ALL {
+            assert_eq!(crate::tasks::RequestState::from_code(r.code()).unwrap(), r);
+        }
+        assert_eq!(
+            Frequency::from_code("daily").unwrap_err().0,
+            "未知的报送频次：daily"
+        );
+        // The database names are the serde names, so JSON and rows agree.
+        assert_eq!(
+            serde_json::to_string(&TaskStatus::Published).unwrap(),
+            "\"published\""
+        );
+        assert_eq!(
+            serde_json::to_string(&crate::tasks::RequestState::Pending).unwrap(),
+            "\"pending\""
+        );
     }
 }
