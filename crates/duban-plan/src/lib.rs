@@ -8,6 +8,8 @@
 //! an offset map) → `outline` (tree) → `targets` → `drafts`. Every stage is pure and never
 //! panics on any input; failures are typed [`ImportError`]s with a Chinese + English message.
 //! No file system, network or clock access happens here: the caller hands in the bytes.
+//!
+//! The way out is `export`: the 台账 (task ledger) as .xlsx or .csv bytes.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
@@ -16,6 +18,7 @@ pub mod decode;
 pub mod drafts;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod formats;
 pub mod keywords;
 pub mod outline;

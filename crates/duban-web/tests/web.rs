@@ -1303,3 +1303,55 @@ fn the_review_queue_pages_through_every_waiting_report_oldest_first() {
     assert_eq!(beyond.status, 200);
     assert!(!beyond.body.contains("没有待审核的报告"), "{}", beyond.body);
 }
+
+#[test]
+fn the_ledger_downloads_as_a_workbook_of_what_the_user_may_see() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = App::start();
+    let read = |client: &Client| {
+        let r = client.get("/ledger.xlsx");
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.header("content-disposition")
+                .is_some_and(|d| d.starts_with("attachment") && d.contains("UTF-8''")),
+            "{:?}",
+            r.header("content-disposition")
+        );
+        let mut book = Xlsx::new(std::io::Cursor::new(r.bytes.clone())).unwrap();
+        let sheet = book.worksheet_range("台账").unwrap();
+        let rows: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|row| {
+                row.iter()
+                    .map(|c| match c {
+                        Data::String(s) => s.clone(),
+                        _ => String::new(),
+                    })
+                    .collect()
+            })
+            .collect();
+        rows
+    };
+    let sup = read(&app.login(Who::Supervisor));
+    assert!(sup[0][0].contains("工作任务台账"), "{:?}", sup[0]);
+    assert_eq!(sup[1][..3], ["序号", "工作任务", "牵头领导"]);
+    assert!(sup.iter().any(|r| r[1] == T1_TITLE), "{sup:?}");
+    // The unrelated unit's ledger has its headings and none of the seeded tasks.
+    let other = read(&app.login(Who::Other));
+    assert_eq!(other.len(), 2, "{other:?}");
+    // The lead unit sees its task with its 责任科室 filled in.
+    let lead = read(&app.login(Who::Lead));
+    let t1 = lead
+        .iter()
+        .find(|r| r[1] == T1_TITLE)
+        .expect("t1 in the lead's ledger");
+    assert_eq!(t1[3], "基础教育科");
+    let csv = app.login(Who::Lead).get("/ledger.csv");
+    assert!(
+        csv.body.starts_with("\u{FEFF}序号,工作任务"),
+        "{}",
+        csv.body
+    );
+    assert!(csv.body.contains(T1_TITLE));
+    assert_eq!(app.anon().get("/ledger.xlsx").status, 303);
+}

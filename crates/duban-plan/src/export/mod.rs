@@ -1,0 +1,224 @@
+//! Documents out: the 台账 (task ledger) as an .xlsx workbook in the 任务分解表 layout — a
+//! title row across the columns, the headings, then one row per task with each 工程 in bold and
+//! the 状态 cell tinted by its light — or as CSV (UTF-8 with a BOM, so Excel opens it in the
+//! right encoding). Pure functions from rows to bytes: no file system here.
+
+use duban_core::service::ledger::{LEDGER_HEADINGS, LedgerRow};
+use duban_core::tasks::Light;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+/// Column widths of the ledger (in characters), matching [`LEDGER_HEADINGS`].
+const WIDTHS: [f64; 9] = [6.0, 36.0, 10.0, 14.0, 18.0, 10.0, 12.0, 48.0, 10.0];
+
+/// The ledger as .xlsx bytes: `title` in the first row, the headings in the second.
+pub fn ledger_xlsx(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, String> {
+    write_xlsx(title, rows).map_err(|e| format!("无法生成台账表格：{e}"))
+}
+
+fn write_xlsx(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("台账")?;
+    let border = Format::new().set_border(FormatBorder::Thin);
+    let cell = border.clone().set_text_wrap().set_align(FormatAlign::Top);
+    let heading = border
+        .clone()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_background_color(Color::RGB(0xF2F2F2));
+    let title_format = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center);
+    let programme = cell.clone().set_bold();
+    sheet.merge_range(
+        0,
+        0,
+        0,
+        (LEDGER_HEADINGS.len() - 1) as u16,
+        title,
+        &title_format,
+    )?;
+    for (col, (name, width)) in LEDGER_HEADINGS.iter().zip(WIDTHS).enumerate() {
+        let col = col as u16;
+        sheet.write_string_with_format(1, col, *name, &heading)?;
+        sheet.set_column_width(col, width)?;
+    }
+    sheet.set_freeze_panes(2, 0)?;
+    for (i, row) in rows.iter().enumerate() {
+        let r = (i + 2) as u32;
+        let f = if row.is_programme { &programme } else { &cell };
+        let due = row.due.format("%Y-%m-%d").to_string();
+        let texts = [
+            &row.seq,
+            &row.title,
+            &row.leader,
+            &row.lead_unit,
+            &row.co_units,
+            &row.owner,
+            &due,
+            &row.progress,
+        ];
+        for (col, text) in texts.iter().enumerate() {
+            sheet.write_string_with_format(r, col as u16, text.as_str(), f)?;
+        }
+        let tint = match row.light {
+            Light::Red => Some(0xF8CBAD),
+            Light::Yellow => Some(0xFFE699),
+            Light::Green => Some(0xC6EFCE),
+            Light::None => None,
+        };
+        let status = match tint {
+            Some(rgb) => f.clone().set_background_color(Color::RGB(rgb)),
+            None => f.clone(),
+        };
+        sheet.write_string_with_format(r, 8, &row.status, &status)?;
+    }
+    workbook.save_to_buffer()
+}
+
+/// The ledger as CSV text: a BOM, the headings, one line per row (fields quoted when needed).
+pub fn ledger_csv(rows: &[LedgerRow]) -> String {
+    let mut out = String::from("\u{FEFF}");
+    out.push_str(&LEDGER_HEADINGS.join(","));
+    out.push_str("\r\n");
+    for row in rows {
+        let due = row.due.format("%Y-%m-%d").to_string();
+        let fields = [
+            &row.seq,
+            &row.title,
+            &row.leader,
+            &row.lead_unit,
+            &row.co_units,
+            &row.owner,
+            &due,
+            &row.progress,
+            &row.status,
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// One CSV field: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-` or
+/// `@` is neutralised so that a spreadsheet never runs a typed formula.
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader, Xlsx};
+    use chrono::NaiveDate;
+
+    fn rows() -> Vec<LedgerRow> {
+        let due = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        vec![
+            LedgerRow {
+                seq: "一".into(),
+                is_programme: true,
+                title: "学位供给扩容工程".into(),
+                leader: "王局长".into(),
+                lead_unit: "基建科".into(),
+                co_units: String::new(),
+                owner: String::new(),
+                due,
+                progress: "子任务按权重加权：…".into(),
+                status: "黄灯".into(),
+                light: Light::Yellow,
+            },
+            LedgerRow {
+                seq: "1".into(),
+                is_programme: false,
+                title: "新建幼儿园5所".into(),
+                leader: "王局长".into(),
+                lead_unit: "学前教育科".into(),
+                co_units: "基建科、计财科".into(),
+                owner: "张丽".into(),
+                due,
+                progress: "已开工3所，\n\"两所\"完成招标".into(),
+                status: "红灯".into(),
+                light: Light::Red,
+            },
+        ]
+    }
+
+    #[test]
+    fn the_workbook_reopens_cell_by_cell() {
+        let bytes = ledger_xlsx("青禾区文教体局2026年工作任务台账", &rows()).unwrap();
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("台账").unwrap();
+        let text = |r: u32, c: u32| match sheet.get_value((r, c)) {
+            Some(Data::String(s)) => s.clone(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(text(0, 0), "青禾区文教体局2026年工作任务台账");
+        for (c, h) in LEDGER_HEADINGS.iter().enumerate() {
+            assert_eq!(text(1, c as u32), *h);
+        }
+        let want = [
+            [
+                "一",
+                "学位供给扩容工程",
+                "王局长",
+                "基建科",
+                "",
+                "",
+                "2026-12-31",
+                "子任务按权重加权：…",
+                "黄灯",
+            ],
+            [
+                "1",
+                "新建幼儿园5所",
+                "王局长",
+                "学前教育科",
+                "基建科、计财科",
+                "张丽",
+                "2026-12-31",
+                "已开工3所，\n\"两所\"完成招标",
+                "红灯",
+            ],
+        ];
+        for (r, line) in want.iter().enumerate() {
+            for (c, cell) in line.iter().enumerate() {
+                let got = text(r as u32 + 2, c as u32);
+                // An empty string cell may come back empty or absent.
+                if cell.is_empty() {
+                    assert!(
+                        got.is_empty() || got == "None" || got == "Some(Empty)",
+                        "{r},{c}: {got}"
+                    );
+                } else {
+                    assert_eq!(got, *cell, "row {r} col {c}");
+                }
+            }
+        }
+        assert_eq!(sheet.height(), 4);
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_it_and_defuses_formulas() {
+        let csv = ledger_csv(&rows());
+        assert!(csv.starts_with("\u{FEFF}序号,工作任务,牵头领导"));
+        assert!(
+            csv.contains("\"已开工3所，\n\"\"两所\"\"完成招标\""),
+            "{csv}"
+        );
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv.matches("\r\n").count(), 3);
+    }
+}
