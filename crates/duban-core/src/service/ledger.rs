@@ -154,20 +154,6 @@ pub async fn ledger(ctx: &Ctx<'_>) -> Result<Vec<LedgerRow>> {
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn programme_numbers_read_as_chinese() {
-        assert_eq!(chinese_number(1), "一");
-        assert_eq!(chinese_number(10), "十");
-        assert_eq!(chinese_number(12), "十二");
-        assert_eq!(chinese_number(20), "二十");
-        assert_eq!(chinese_number(35), "三十五");
-    }
-}
-
 /// The ledger's title: `青禾区文教体局工作任务台账（2026年11月30日）`.
 pub async fn ledger_title(ctx: &Ctx<'_>) -> Result<String> {
     let snap = snapshot(ctx).await?;
@@ -181,4 +167,18 @@ pub async fn ledger_title(ctx: &Ctx<'_>) -> Result<String> {
         "{bureau}工作任务台账（{}）",
         crate::tasks::format_date(crate::tasks::local_date(ctx.now))
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn programme_numbers_read_as_chinese() {
+        assert_eq!(chinese_number(1), "一");
+        assert_eq!(chinese_number(10), "十");
+        assert_eq!(chinese_number(12), "十二");
+        assert_eq!(chinese_number(20), "二十");
+        assert_eq!(chinese_number(35), "三十五");
+    }
 }
