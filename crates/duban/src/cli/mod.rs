@@ -7,6 +7,7 @@ mod config;
 mod db;
 mod demo;
 mod eval_import;
+mod export;
 mod import;
 mod migrate;
 mod rules;
@@ -49,6 +50,8 @@ enum Command {
     Serve(serve::Args),
     /// 生成压测数据 (fill an empty database with a year of work for the load benchmark).
     BenchData(bench_data::Args),
+    /// 导出台账 (export the task ledger as .xlsx or .csv).
+    Export(export::Args),
     /// 配置文件 (print the example settings file, or check one).
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -77,6 +80,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => user::run(cmd),
         Command::Audit(cmd) => audit::run(cmd),
         Command::Serve(args) => serve::run(args),
+        Command::Export(args) => export::run(args),
         Command::BenchData(args) => bench_data::run(args),
         Command::Config(ConfigCommand::Example) => {
             print!("{}", config::EXAMPLE);

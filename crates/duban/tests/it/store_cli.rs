@@ -192,3 +192,65 @@ fn audit_verify_on_an_empty_database_passes() {
     assert_ok(&out);
     assert_eq!(stdout(&out).trim(), "审计链完整：共 0 条记录");
 }
+
+#[test]
+fn export_ledger_writes_a_workbook_and_a_csv_of_every_published_task() {
+    use calamine::{Data, Reader, Xlsx};
+    let dir = temp_dir("export");
+    let out = duban_in(&dir, &["bench-data", "--tasks", "60", "--weeks", "2"], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let xlsx = dir.join("台账.xlsx");
+    let xlsx_arg = xlsx.to_string_lossy().into_owned();
+    let out = duban_in(&dir, &["export", "ledger", "--out", &xlsx_arg], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    let rows: usize = said
+        .split('（')
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("row count in {said}"));
+    assert!(rows >= 60, "{said}");
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap_or_else(|e| panic!("{e}"));
+    let sheet = book
+        .worksheet_range("台账")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        sheet.height(),
+        rows + 2,
+        "title, headings, one row per task"
+    );
+    let cell = |r: u32, c: u32| match sheet.get_value((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    assert!(cell(0, 0).ends_with("）") && cell(0, 0).contains("工作任务台账"));
+    assert_eq!(cell(1, 8), "状态");
+    assert_eq!(cell(2, 0), "一", "the first row is a 工程");
+    let statuses = ["红灯", "黄灯", "绿灯", "已办结", "逾期办结"];
+    for r in 2..(rows as u32 + 2) {
+        assert!(
+            statuses.contains(&cell(r, 8).as_str()),
+            "row {r}: {}",
+            cell(r, 8)
+        );
+    }
+    let csv = dir.join("台账.csv");
+    let csv_arg = csv.to_string_lossy().into_owned();
+    let out = duban_in(&dir, &["export", "ledger", "--out", &csv_arg], "");
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&csv).unwrap_or_else(|e| panic!("{e}"));
+    assert!(text.starts_with("\u{FEFF}序号,工作任务,牵头领导,责任科室"));
+    let out = duban_in(&dir, &["export", "ledger", "--out", "台账.pdf"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".xlsx 或 .csv"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
