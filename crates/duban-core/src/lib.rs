@@ -7,6 +7,7 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod org;
 pub mod plan;
 pub mod service;

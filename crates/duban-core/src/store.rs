@@ -223,6 +223,24 @@ pub trait Store: Send + Sync {
         actor: Option<UserId>,
     ) -> Result<TaskRecord, StoreError>;
 
+    /// The exceptional days of the working calendar (holidays, make-up workdays), by date.
+    async fn list_calendar_days(&self) -> Result<Vec<crate::calendar::CalendarDay>, StoreError>;
+
+    /// Sets (adds or replaces) the exceptional day on `day.date`, audited.
+    async fn set_calendar_day(
+        &self,
+        day: &crate::calendar::CalendarDay,
+        actor: Option<UserId>,
+    ) -> Result<(), StoreError>;
+
+    /// Removes the exceptional day on `date` (it becomes an ordinary day), audited;
+    /// `NotFound` when there is none.
+    async fn delete_calendar_day(
+        &self,
+        date: NaiveDate,
+        actor: Option<UserId>,
+    ) -> Result<(), StoreError>;
+
     /// The text of the plan document as imported (empty when only its structure was kept).
     async fn get_plan_source(&self, id: PlanId) -> Result<String, StoreError>;
 

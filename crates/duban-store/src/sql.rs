@@ -1213,6 +1213,90 @@ macro_rules! sql_store {
                 Ok(after)
             }
 
+            async fn list_calendar_days(
+                &self,
+            ) -> Result<Vec<duban_core::calendar::CalendarDay>, StoreError> {
+                let rows: Vec<(chrono::NaiveDate, String, String)> =
+                    sqlx::query_as("select day, kind, name from calendar_days order by day")
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                rows.into_iter()
+                    .map(|(date, kind, name)| {
+                        Ok(duban_core::calendar::CalendarDay {
+                            date,
+                            kind: duban_core::calendar::DayKind::from_code(&kind)
+                                .ok_or_else(|| bad_row(format!("calendar kind {kind}")))?,
+                            name,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn set_calendar_day(
+                &self,
+                day: &duban_core::calendar::CalendarDay,
+                actor: Option<UserId>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin().await?;
+                let before: Option<(String, String)> =
+                    sqlx::query_as("select kind, name from calendar_days where day = $1")
+                        .bind(day.date)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                sqlx::query("delete from calendar_days where day = $1")
+                    .bind(day.date)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                sqlx::query("insert into calendar_days (day, kind, name) values ($1, $2, $3)")
+                    .bind(day.date)
+                    .bind(day.kind.code())
+                    .bind(&day.name)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                let id = day.date.to_string();
+                let after = Some(to_json(day)?);
+                let before = match before {
+                    Some(b) => Some(to_json(&b)?),
+                    None => None,
+                };
+                append_audit(&mut tx, "calendar.set", "calendar_day", id, actor, before, after)
+                    .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn delete_calendar_day(
+                &self,
+                date: chrono::NaiveDate,
+                actor: Option<UserId>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin().await?;
+                let before: Option<(String, String)> =
+                    sqlx::query_as("select kind, name from calendar_days where day = $1")
+                        .bind(date)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                let Some(before) = before else {
+                    return Err(StoreError::NotFound);
+                };
+                sqlx::query("delete from calendar_days where day = $1")
+                    .bind(date)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                let before = Some(to_json(&before)?);
+                let id = date.to_string();
+                append_audit(&mut tx, "calendar.delete", "calendar_day", id, actor, before, None)
+                    .await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(())
+            }
+
             async fn get_plan_source(&self, id: PlanId) -> Result<String, StoreError> {
                 let row: Option<(String,)> =
                     sqlx::query_as("select source_text from plans where id = $1")

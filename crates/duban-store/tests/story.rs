@@ -1147,6 +1147,45 @@ async fn targets_requests_and_sessions(
     store.create_session(&fresh).await.unwrap();
     assert!(store.get_session(&live_hash).await.unwrap().is_some());
     assert!(store.get_session(&fresh_hash).await.unwrap().is_some());
+
+    // The working calendar comes seeded with the published holidays; admins add and remove days.
+    use duban_core::calendar::{CalendarDay, DayKind, WorkCalendar};
+    let seeded = store.list_calendar_days().await.unwrap();
+    assert!(seeded.len() >= 60, "{}", seeded.len());
+    let calendar = WorkCalendar::new(seeded);
+    assert!(!calendar.is_workday(d(2, 16)), "春节 2026");
+    assert!(
+        calendar.is_workday(d(2, 14)),
+        "a Saturday worked in its place"
+    );
+    assert!(!calendar.is_workday(d(10, 1)), "国庆节 2026");
+    let new_year = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    let day = CalendarDay::new(new_year, DayKind::Holiday, "元旦").unwrap();
+    store.set_calendar_day(&day, Some(admin)).await.unwrap();
+    let renamed = CalendarDay::new(new_year, DayKind::Holiday, "元旦（2027）").unwrap();
+    store.set_calendar_day(&renamed, Some(admin)).await.unwrap();
+    let days = store.list_calendar_days().await.unwrap();
+    assert_eq!(days.iter().filter(|x| x.date == new_year).count(), 1);
+    assert_eq!(days.last(), Some(&renamed));
+    store
+        .delete_calendar_day(new_year, Some(admin))
+        .await
+        .unwrap();
+    let err = store
+        .delete_calendar_day(new_year, Some(admin))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    let trail = store
+        .list_audit_events_for(&[("calendar_day".to_owned(), new_year.to_string())], 10)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["calendar.set", "calendar.set", "calendar.delete"]);
+    assert_eq!(
+        verify_chain(&store.list_audit_events(0, 100_000).await.unwrap()),
+        Ok(())
+    );
 }
 
 /// Asserts that a store call was refused with `Conflict`.
