@@ -116,6 +116,7 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "unit_saved" => "单位已添加",
         "attached" => "材料已上传",
         "milestones" => "节点已保存",
+        "calendar" => "节假日已更新",
         _ => return None,
     })
 }

@@ -1355,3 +1355,52 @@ fn the_ledger_downloads_as_a_workbook_of_what_the_user_may_see() {
     assert!(csv.body.contains(T1_TITLE));
     assert_eq!(app.anon().get("/ledger.xlsx").status, 303);
 }
+
+#[test]
+fn admins_keep_the_holiday_calendar_and_nobody_else_can() {
+    let app = App::start();
+    let admin = app.login(Who::Admin);
+    let page = admin.get("/admin/calendar?year=2026");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("2026-02-16") && page.body.contains("春节"));
+    assert!(page.body.contains("调休上班"));
+    let empty = admin.get("/admin/calendar?year=2027");
+    assert!(empty.body.contains("尚未录入"), "{}", empty.body);
+    let r = admin.post(
+        "/admin/calendar",
+        &[
+            ("date", "2027-01-01"),
+            ("kind", "holiday"),
+            ("name", "元旦"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location(), "/admin/calendar?year=2027&notice=calendar");
+    assert!(admin.get("/admin/calendar?year=2027").body.contains("元旦"));
+    // A make-up workday on a weekday changes nothing: refused, saying why.
+    let r = admin.post(
+        "/admin/calendar",
+        &[
+            ("date", "2027-01-04"),
+            ("kind", "workday"),
+            ("name", "调休"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("本来就是工作日"), "{}", r.body);
+    let r = admin.post(
+        "/admin/calendar",
+        &[("date", "2027-02-30"), ("kind", "holiday"), ("name", "x")],
+    );
+    assert_eq!(r.status, 422);
+    // Only admins.
+    for who in [Who::Supervisor, Who::Leader, Who::Lead] {
+        let c = app.login(who);
+        assert_eq!(c.get("/admin/calendar").status, 403, "{who:?}");
+        let r = c.post("/admin/calendar/delete", &[("date", "2027-01-01")]);
+        assert_eq!(r.status, 403, "{who:?}");
+    }
+    let r = admin.post("/admin/calendar/delete", &[("date", "2027-01-01")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(!admin.get("/admin/calendar?year=2027").body.contains("元旦"));
+}

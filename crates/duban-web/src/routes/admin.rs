@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}/password", post(reset_password))
         .route("/admin/users/{id}/active", post(set_active))
         .route("/admin/units", post(add_unit))
+        .route("/admin/calendar", get(calendar_page).post(set_calendar_day))
+        .route("/admin/calendar/delete", post(delete_calendar_day))
 }
 
 #[derive(Deserialize, Default)]
@@ -224,4 +226,117 @@ async fn add_unit(
         NewOrgUnit::parse(parse_unit(&form.parent), &form.name, kind).map_err(Error::from)?;
     users::add_unit(&ctx, &unit).await?;
     Ok(Redirect::to("/admin?notice=unit_saved").into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct CalendarQuery {
+    year: Option<i32>,
+    notice: Option<String>,
+}
+
+/// One line of the calendar page.
+struct DayLine {
+    date: String,
+    weekday: &'static str,
+    kind: &'static str,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "calendar.html")]
+struct CalendarPage {
+    chrome: Chrome,
+    year: i32,
+    days: Vec<DayLine>,
+}
+
+fn weekday_label(d: chrono::NaiveDate) -> &'static str {
+    use chrono::Datelike;
+    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+        [d.weekday().num_days_from_monday() as usize]
+}
+
+async fn calendar_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<CalendarQuery>,
+) -> AppResult<Response> {
+    use chrono::Datelike;
+    let ctx = state.ctx(session.actor());
+    duban_core::service::require(&ctx, duban_core::access::Action::ManageOrg, None)?;
+    let year = q
+        .year
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| duban_core::tasks::local_date(ctx.now).year());
+    let calendar = duban_core::service::calendar::calendar(&ctx).await?;
+    let days = calendar
+        .days_of_year(year)
+        .into_iter()
+        .map(|d| DayLine {
+            date: crate::views::date(&d.date),
+            weekday: weekday_label(d.date),
+            kind: d.kind.label(),
+            name: d.name.clone(),
+        })
+        .collect();
+    Ok(html(&CalendarPage {
+        chrome: Chrome::new("节假日", &session, "/admin").with_notice(q.notice.as_deref()),
+        year,
+        days,
+    }))
+}
+
+#[derive(Deserialize)]
+struct CalendarForm {
+    date: String,
+    kind: String,
+    name: String,
+}
+
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, Error> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::Invalid(format!("“{}”不是有效日期", text.trim())))
+}
+
+async fn set_calendar_day(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<CalendarForm>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    duban_core::service::require(&ctx, duban_core::access::Action::ManageOrg, None)?;
+    let date = parse_day(&form.date)?;
+    let kind = duban_core::calendar::DayKind::from_code(&form.kind)
+        .ok_or_else(|| Error::Invalid("请选择放假或调休上班".into()))?;
+    let day =
+        duban_core::calendar::CalendarDay::new(date, kind, &form.name).map_err(Error::Invalid)?;
+    duban_core::service::calendar::set_day(&ctx, &day).await?;
+    use chrono::Datelike;
+    Ok(Redirect::to(&format!(
+        "/admin/calendar?year={}&notice=calendar",
+        date.year()
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct DeleteDayForm {
+    date: String,
+}
+
+async fn delete_calendar_day(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<DeleteDayForm>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    duban_core::service::require(&ctx, duban_core::access::Action::ManageOrg, None)?;
+    let date = parse_day(&form.date)?;
+    duban_core::service::calendar::delete_day(&ctx, date).await?;
+    use chrono::Datelike;
+    Ok(Redirect::to(&format!(
+        "/admin/calendar?year={}&notice=calendar",
+        date.year()
+    ))
+    .into_response())
 }
