@@ -1200,11 +1200,14 @@ fn each_report_on_a_task_page_says_whether_it_came_in_on_time() {
     app.block_on(app.store.publish_plan(app.w.p1, start, None))
         .unwrap();
     let task = app.block_on(app.store.get_task(task.id)).unwrap();
-    let periods = task_periods(
-        &task.timeline,
-        chrono::Utc::now(),
-        &CadenceSettings::default(),
-    );
+    // The same deadlines as the server: its cadence carries the stored holiday calendar.
+    let cadence = CadenceSettings {
+        calendar: Some(duban_core::calendar::WorkCalendar::new(
+            app.block_on(app.store.list_calendar_days()).unwrap(),
+        )),
+        ..CadenceSettings::default()
+    };
+    let periods = task_periods(&task.timeline, chrono::Utc::now(), &cadence);
     let past: Vec<_> = periods
         .iter()
         .filter(|p| p.due < chrono::Utc::now())

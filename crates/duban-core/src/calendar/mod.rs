@@ -84,7 +84,7 @@ impl CalendarDay {
 }
 
 /// The bureau's working calendar.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkCalendar {
     days: BTreeMap<NaiveDate, CalendarDay>,
 }

@@ -30,13 +30,18 @@ pub struct ReportInput {
     pub values: Vec<TargetValue>,
 }
 
-/// The period a report written at `ctx.now` is for: the one containing now, or the task's last
-/// one once its deadline has passed (a late unit still reports on its last period).
-pub fn current_period(ctx: &Ctx<'_>, task: &TaskRecord) -> Option<Period> {
-    let periods = task_periods(&task.timeline, ctx.now, ctx.cadence);
+/// The period a report written at `now` is for: the one containing now, or the task's last
+/// one once its deadline has passed (a late unit still reports on its last period). `cadence`
+/// is the one with the working calendar ([`super::snapshot::cadence`]).
+pub fn current_period(
+    cadence: &crate::tasks::CadenceSettings,
+    now: chrono::DateTime<chrono::Utc>,
+    task: &TaskRecord,
+) -> Option<Period> {
+    let periods = task_periods(&task.timeline, now, cadence);
     periods
         .iter()
-        .find(|p| p.contains(ctx.now))
+        .find(|p| p.contains(now))
         .or(periods.last())
         .cloned()
 }
@@ -56,7 +61,8 @@ pub async fn save_report(ctx: &Ctx<'_>, input: ReportInput, submit: bool) -> Res
             "该任务的进度由下属任务汇总，请在下属任务中报送".into(),
         ));
     }
-    let period = current_period(ctx, &task)
+    let cadence = super::snapshot::cadence(ctx).await?;
+    let period = current_period(&cadence, ctx.now, &task)
         .ok_or_else(|| Error::Invalid("任务尚未开始，本期无需报送".into()))?;
     for v in &input.values {
         if !task.targets.iter().any(|t| t.id == v.target) {

@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 
 use super::tasks::{TaskRow, assess_snapshot};
 use super::{Ctx, Result};
+use crate::calendar::WorkCalendar;
 use crate::org::{OrgUnit, User};
 use crate::store::{Store, TaskFilter};
 use crate::tasks::{CadenceSettings, ReportSummary, TaskId, TaskRecord};
@@ -34,6 +35,8 @@ pub struct Snapshot {
     pub units: Vec<OrgUnit>,
     /// Every user.
     pub users: Vec<User>,
+    /// The working calendar (holidays, 调休 workdays).
+    pub calendar: WorkCalendar,
 }
 
 impl Snapshot {
@@ -53,7 +56,17 @@ impl Snapshot {
                 .collect(),
             units: store.list_org_units().await?,
             users: store.list_users().await?,
+            calendar: WorkCalendar::new(store.list_calendar_days().await?),
         })
+    }
+
+    /// The bureau's cadence with this snapshot's working calendar: what every deadline is
+    /// computed with.
+    pub fn cadence(&self, base: &CadenceSettings) -> CadenceSettings {
+        CadenceSettings {
+            calendar: Some(self.calendar.clone()),
+            ..base.clone()
+        }
     }
 
     /// The reports of a task (empty when it has none).
@@ -128,6 +141,12 @@ impl SnapshotCache {
         }
         rows
     }
+}
+
+/// The cadence a use case computes deadlines with: the configured one plus the stored working
+/// calendar.
+pub async fn cadence(ctx: &Ctx<'_>) -> Result<CadenceSettings> {
+    Ok(snapshot(ctx).await?.cadence(ctx.cadence))
 }
 
 /// The snapshot for a use case: from the server's cache when there is one, else freshly loaded.

@@ -128,9 +128,10 @@ pub fn filter_rows(mut rows: Vec<Arc<TaskRow>>, query: &TaskQuery) -> Vec<Arc<Ta
 /// Every visible task of the actor (of `plan` when given), assessed, in id order.
 pub async fn assessed_tasks(ctx: &Ctx<'_>, plan: Option<PlanId>) -> Result<Vec<Arc<TaskRow>>> {
     let snap = snapshot(ctx).await?;
+    let cadence = snap.cadence(ctx.cadence);
     let all = match ctx.snapshots {
-        Some(cache) => cache.rows(&snap, ctx.now, ctx.cadence),
-        None => Arc::new(assess_snapshot(&snap, ctx.now, ctx.cadence)),
+        Some(cache) => cache.rows(&snap, ctx.now, &cadence),
+        None => Arc::new(assess_snapshot(&snap, ctx.now, &cadence)),
     };
     let unit_scope = match ctx.actor.role {
         Role::Unit => Some(ctx.actor.unit.ok_or(Error::Forbidden)?),

@@ -277,6 +277,11 @@ pub struct CadenceSettings {
     pub yellow_window_days: u32,
     /// 黄: the latest reported % is more than this many points behind 序时进度 (default 20).
     pub behind_pace_points: f64,
+    /// The working calendar: when set, a report deadline that falls on a day off moves to the
+    /// last working day of its period (or, when the whole period is off, to the first working
+    /// day after it). `None` (the default): deadlines fall on the configured days as they are.
+    #[serde(skip)]
+    pub calendar: Option<crate::calendar::WorkCalendar>,
 }
 
 impl Default for CadenceSettings {
@@ -296,6 +301,7 @@ impl Default for CadenceSettings {
             },
             yellow_window_days: 7,
             behind_pace_points: 20.0,
+            calendar: None,
         }
     }
 }

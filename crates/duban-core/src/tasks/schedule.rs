@@ -62,12 +62,35 @@ fn first_day(frequency: Frequency, date: NaiveDate) -> Option<NaiveDate> {
     }
 }
 
+/// `day` moved onto a working day when the settings carry a calendar: the last working day on or
+/// before it, unless that lies before the period's `first` day (a week entirely off), then the
+/// first working day after it.
+fn on_workday(day: NaiveDate, first: NaiveDate, settings: &CadenceSettings) -> NaiveDate {
+    match &settings.calendar {
+        None => day,
+        Some(calendar) => {
+            let before = calendar.workday_on_or_before(day);
+            if before >= first {
+                before
+            } else {
+                calendar.workday_on_or_after(day)
+            }
+        }
+    }
+}
+
 /// The due instant of a month or quarter running from `first` to `next` (exclusive).
-fn period_end_due(first: NaiveDate, next: NaiveDate, deadline: PeriodEndDeadline) -> DateTime<Utc> {
+fn period_end_due(
+    first: NaiveDate,
+    next: NaiveDate,
+    deadline: PeriodEndDeadline,
+    settings: &CadenceSettings,
+) -> DateTime<Utc> {
     let last = next - Days::new(1);
     let span = u64::try_from((last - first).num_days()).unwrap_or(0);
     let back = u64::from(deadline.days_before_end).min(span);
-    local_instant(last - Days::new(back), deadline.time)
+    let day = on_workday(last - Days::new(back), first, settings);
+    local_instant(day, deadline.time)
 }
 
 /// The recurring period whose first day is `first` (already aligned by [`first_day`]).
@@ -79,8 +102,11 @@ fn recurring_period(
     let (next, due, label) = match frequency {
         Frequency::Weekly => {
             let next = first + Days::new(7);
-            let deadline_day =
-                first + Days::new(u64::from(settings.weekly.weekday.num_days_from_monday()));
+            let deadline_day = on_workday(
+                first + Days::new(u64::from(settings.weekly.weekday.num_days_from_monday())),
+                first,
+                settings,
+            );
             let week = first.iso_week();
             (
                 next,
@@ -92,7 +118,7 @@ fn recurring_period(
             let next = first + Months::new(1);
             (
                 next,
-                period_end_due(first, next, settings.monthly),
+                period_end_due(first, next, settings.monthly, settings),
                 format!("{}年{}月", first.year(), first.month()),
             )
         }
@@ -100,7 +126,7 @@ fn recurring_period(
             let next = first + Months::new(3);
             (
                 next,
-                period_end_due(first, next, settings.quarterly),
+                period_end_due(first, next, settings.quarterly, settings),
                 format!("{}年第{}季度", first.year(), first.month0() / 3 + 1),
             )
         }
@@ -392,6 +418,42 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn deadlines_on_days_off_move_to_a_working_day_of_the_period() {
+        use crate::calendar::{CalendarDay, DayKind, WorkCalendar};
+        let off = |from: NaiveDate, days: i64, name: &'static str| {
+            (0..days).map(move |i| CalendarDay {
+                date: from + TimeDelta::days(i),
+                kind: DayKind::Holiday,
+                name: name.to_owned(),
+            })
+        };
+        let mut settings = settings();
+        settings.calendar = Some(WorkCalendar::new(
+            off(date(2026, 10, 1), 7, "国庆节").chain(off(date(2026, 2, 15), 9, "春节")),
+        ));
+        // Friday 2 October is 国庆: the week's report is due Wednesday 30 September.
+        let week =
+            period_containing(Frequency::Weekly, at(2026, 9, 29, 9, 0, 0), &settings).unwrap();
+        assert_eq!(local(week.due), "2026-09-30 17:00:00");
+        // The week of 16 February is all 春节: due on the first working day after it.
+        let week =
+            period_containing(Frequency::Weekly, at(2026, 2, 17, 9, 0, 0), &settings).unwrap();
+        assert_eq!(local(week.due), "2026-02-24 17:00:00");
+        // Saturday 31 January ends the month: the monthly report is due Friday 30th.
+        let month =
+            period_containing(Frequency::Monthly, at(2026, 1, 10, 9, 0, 0), &settings).unwrap();
+        assert_eq!(local(month.due), "2026-01-30 17:00:00");
+        // Without a calendar nothing moves.
+        let plain = period_containing(
+            Frequency::Monthly,
+            at(2026, 1, 10, 9, 0, 0),
+            &self::settings(),
+        )
+        .unwrap();
+        assert_eq!(local(plain.due), "2026-01-31 17:00:00");
     }
 
     #[test]

@@ -90,8 +90,9 @@ async fn workbench(
     )
     .await?;
     let mut items = Vec::with_capacity(rows.len());
+    let cadence = duban_core::service::snapshot::cadence(&ctx).await?;
     for row in rows {
-        let period = current_period(&ctx, &row.task);
+        let period = current_period(&cadence, ctx.now, &row.task);
         // Drafts have no submission time, so the period's state comes from all its reports.
         let state = period.as_ref().and_then(|p| {
             row.reports
@@ -195,7 +196,8 @@ async fn render_form(
     let ctx = state.ctx(session.actor());
     let task = visible_task(&ctx, id).await?;
     duban_core::service::require(&ctx, duban_core::access::Action::Report, Some(&task))?;
-    let period = current_period(&ctx, &task)
+    let cadence = duban_core::service::snapshot::cadence(&ctx).await?;
+    let period = current_period(&cadence, ctx.now, &task)
         .ok_or_else(|| Error::Invalid("任务尚未开始，本期无需报送".into()))?;
     let report = ctx
         .store

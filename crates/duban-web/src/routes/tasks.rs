@@ -272,7 +272,8 @@ async fn render_task(
         .cloned()
         .collect();
     let mut attachments = state.store.list_task_attachments(id).await?;
-    let periods = duban_core::tasks::task_periods(&task.timeline, ctx.now, ctx.cadence);
+    let cadence = duban_core::service::snapshot::cadence(&ctx).await?;
+    let periods = duban_core::tasks::task_periods(&task.timeline, ctx.now, &cadence);
     let mut reports = Vec::new();
     for report in state.store.list_reports(id).await? {
         let (mine, rest): (Vec<_>, Vec<_>) = attachments
