@@ -12,4 +12,5 @@ pub mod org;
 pub mod plan;
 pub mod service;
 pub mod store;
+pub mod supervision;
 pub mod tasks;

@@ -223,6 +223,19 @@ pub trait Store: Send + Sync {
         actor: Option<UserId>,
     ) -> Result<TaskRecord, StoreError>;
 
+    /// Records a 约谈/通报/问责, audited. `Conflict` when the unit or task does not exist.
+    async fn insert_accountability(
+        &self,
+        record: &crate::supervision::NewAccountability,
+        actor: Option<UserId>,
+    ) -> Result<crate::supervision::AccountabilityRecord, StoreError>;
+
+    /// The 问责 records (of one unit when given), newest first.
+    async fn list_accountability(
+        &self,
+        unit: Option<OrgUnitId>,
+    ) -> Result<Vec<crate::supervision::AccountabilityRecord>, StoreError>;
+
     /// The exceptional days of the working calendar (holidays, make-up workdays), by date.
     async fn list_calendar_days(&self) -> Result<Vec<crate::calendar::CalendarDay>, StoreError>;
 

@@ -595,6 +595,38 @@ macro_rules! sql_store {
         }
 
         #[derive(sqlx::FromRow)]
+        struct AccountabilityRow {
+            id: i64,
+            unit_id: i64,
+            task_id: Option<i64>,
+            kind: String,
+            reason: String,
+            recorded_by: Option<i64>,
+            recorded_at: DbTime,
+        }
+
+        const ACCOUNTABILITY_COLUMNS: &str =
+            "id, unit_id, task_id, kind, reason, recorded_by, recorded_at";
+
+        impl TryFrom<AccountabilityRow> for duban_core::supervision::AccountabilityRecord {
+            type Error = StoreError;
+            fn try_from(row: AccountabilityRow) -> Result<Self, StoreError> {
+                Ok(duban_core::supervision::AccountabilityRecord {
+                    id: row.id,
+                    record: duban_core::supervision::NewAccountability {
+                        unit: OrgUnitId(row.unit_id),
+                        task: row.task_id.map(TaskId),
+                        kind: duban_core::supervision::AccountabilityKind::from_code(&row.kind)
+                            .map_err(bad_row)?,
+                        reason: row.reason,
+                    },
+                    recorded_by: row.recorded_by.map(UserId),
+                    recorded_at: from_db_time(row.recorded_at)?,
+                })
+            }
+        }
+
+        #[derive(sqlx::FromRow)]
         struct AttachmentRow {
             id: i64,
             report_id: i64,
@@ -2034,6 +2066,49 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?;
                 rows.into_iter().map(InstructionRecord::try_from).collect()
+            }
+
+            async fn insert_accountability(
+                &self,
+                record: &duban_core::supervision::NewAccountability,
+                actor: Option<UserId>,
+            ) -> Result<duban_core::supervision::AccountabilityRecord, StoreError> {
+                let mut tx = self.begin().await?;
+                let row: AccountabilityRow = sqlx::query_as(&format!(
+                    "insert into accountability \
+                     (unit_id, task_id, kind, reason, recorded_by, recorded_at) \
+                     values ($1, $2, $3, $4, $5, $6) returning {ACCOUNTABILITY_COLUMNS}"
+                ))
+                .bind(record.unit.0)
+                .bind(record.task.map(|t| t.0))
+                .bind(record.kind.code())
+                .bind(&record.reason)
+                .bind(actor.map(|a| a.0))
+                .bind(to_db_time(now()))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let stored = duban_core::supervision::AccountabilityRecord::try_from(row)?;
+                let id = stored.id.to_string();
+                commit_insert(tx, "accountability.insert", "accountability", id, actor, stored)
+                    .await
+            }
+
+            async fn list_accountability(
+                &self,
+                unit: Option<OrgUnitId>,
+            ) -> Result<Vec<duban_core::supervision::AccountabilityRecord>, StoreError> {
+                let rows: Vec<AccountabilityRow> = sqlx::query_as(&format!(
+                    "select {ACCOUNTABILITY_COLUMNS} from accountability \
+                     where ($1 is null or unit_id = $1) order by recorded_at desc, id desc"
+                ))
+                .bind(unit.map(|u| u.0))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+                rows.into_iter()
+                    .map(duban_core::supervision::AccountabilityRecord::try_from)
+                    .collect()
             }
 
             async fn list_audit_events_for(

@@ -1148,6 +1148,36 @@ async fn targets_requests_and_sessions(
     assert!(store.get_session(&live_hash).await.unwrap().is_some());
     assert!(store.get_session(&fresh_hash).await.unwrap().is_some());
 
+    // 问责 records: one per measure, newest first, per unit on request; an unknown unit is refused.
+    use duban_core::supervision::{AccountabilityKind, NewAccountability};
+    let all_units = store.list_org_units().await.unwrap();
+    let (school, department) = (all_units[1].id, all_units[2].id);
+    let talk = NewAccountability::new(
+        school,
+        Some(canteen.id),
+        AccountabilityKind::Interview,
+        "食堂改造连续两周未报送",
+    )
+    .unwrap();
+    let talk = store.insert_accountability(&talk, Some(dcs)).await.unwrap();
+    let notice =
+        NewAccountability::new(department, None, AccountabilityKind::Notice, "逾期").unwrap();
+    let notice = store
+        .insert_accountability(&notice, Some(leader))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.list_accountability(None).await.unwrap(),
+        [notice.clone(), talk.clone()]
+    );
+    assert_eq!(
+        store.list_accountability(Some(school)).await.unwrap(),
+        [talk]
+    );
+    let ghost =
+        NewAccountability::new(OrgUnitId(9999), None, AccountabilityKind::Notice, "x").unwrap();
+    conflict(store.insert_accountability(&ghost, Some(dcs)).await);
+
     // The working calendar comes seeded with the published holidays; admins add and remove days.
     use duban_core::calendar::{CalendarDay, DayKind, WorkCalendar};
     let seeded = store.list_calendar_days().await.unwrap();

@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::reports::router())
         .merge(routes::plans::router(max_upload))
         .merge(routes::admin::router())
+        .merge(routes::accountability::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

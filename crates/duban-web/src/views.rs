@@ -48,13 +48,22 @@ impl Chrome {
         let role = session.user.role;
         let mut nav = vec![("/", "总览")];
         match role {
-            Role::Unit => nav.extend([("/my", "我的任务"), ("/tasks", "任务清单")]),
+            Role::Unit => nav.extend([
+                ("/my", "我的任务"),
+                ("/tasks", "任务清单"),
+                ("/accountability", "问责记录"),
+            ]),
             Role::Supervisor => nav.extend([
                 ("/tasks", "任务清单"),
                 ("/reviews", "审核"),
                 ("/plans", "导入计划"),
+                ("/accountability", "问责"),
             ]),
-            Role::Leader => nav.extend([("/tasks", "任务清单"), ("/approvals", "审批")]),
+            Role::Leader => nav.extend([
+                ("/tasks", "任务清单"),
+                ("/approvals", "审批"),
+                ("/accountability", "问责"),
+            ]),
             Role::Admin => nav.extend([("/tasks", "任务清单"), ("/admin", "用户与组织")]),
             Role::Viewer => nav.push(("/tasks", "任务清单")),
         }
@@ -117,6 +126,7 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "attached" => "材料已上传",
         "milestones" => "节点已保存",
         "calendar" => "节假日已更新",
+        "accountability" => "问责记录已保存",
         _ => return None,
     })
 }

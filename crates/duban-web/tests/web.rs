@@ -1407,3 +1407,70 @@ fn admins_keep_the_holiday_calendar_and_nobody_else_can() {
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(!admin.get("/admin/calendar?year=2027").body.contains("元旦"));
 }
+
+#[test]
+fn accountability_is_recorded_by_supervisors_and_read_by_the_unit_concerned() {
+    let app = App::start();
+    let sup = app.login(Who::Supervisor);
+    let (unit, t1) = (app.w.unit_a.to_string(), app.w.t1.to_string());
+    let r = sup.post(
+        "/accountability",
+        &[
+            ("unit", &unit),
+            ("task", &t1),
+            ("kind", "interview"),
+            ("reason", "连续两周未报送"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location(), format!("/tasks/{t1}?notice=accountability"));
+    let r = sup.post(
+        "/accountability",
+        &[("unit", &unit), ("kind", "notice"), ("reason", "  ")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("请写明通报的事由"), "{}", r.body);
+    // A unit that has nothing to do with the task cannot be held to account for it.
+    let other_unit = app
+        .block_on(app.store.list_org_units())
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == "体卫艺科")
+        .unwrap()
+        .id
+        .to_string();
+    let r = sup.post(
+        "/accountability",
+        &[
+            ("unit", &other_unit),
+            ("task", &t1),
+            ("kind", "notice"),
+            ("reason", "x"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let stored = app.block_on(app.store.list_accountability(None)).unwrap();
+    assert_eq!(stored.len(), 1);
+    // Read by the 督查室, leaders and the unit concerned; nobody else.
+    for who in [Who::Supervisor, Who::Leader, Who::Lead] {
+        let page = app.login(who).get("/accountability");
+        assert_eq!(page.status, 200, "{who:?}");
+        assert!(page.body.contains("连续两周未报送"), "{who:?}");
+    }
+    let other = app.login(Who::Other).get("/accountability");
+    assert!(other.body.contains("暂无问责记录"), "{}", other.body);
+    for who in [Who::Admin, Who::Viewer] {
+        assert_eq!(app.login(who).get("/accountability").status, 403, "{who:?}");
+    }
+    let r = app.login(Who::Lead).post(
+        "/accountability",
+        &[("unit", &unit), ("kind", "notice"), ("reason", "自查")],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        app.block_on(app.store.list_accountability(None))
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -11,6 +11,7 @@
 //! - 责任单位 unit: reads the published tasks where its unit is the lead or a co-unit; the lead
 //!   unit reports on them and asks for 办结/延期 (配合单位 read, the 牵头科室 reports for all).
 //! - 只读 viewer: reads everything published.
+//! - 问责 records are written by the 督查室 and leaders; they and the unit concerned read them.
 
 use crate::org::{OrgUnitId, Role, User, UserId};
 use crate::tasks::{TaskRecord, TaskStatus};
@@ -59,11 +60,13 @@ pub enum Action {
     ManageOrg,
     /// Read a task's audit trail.
     ViewAudit,
+    /// Record a 约谈/通报/问责 against a unit.
+    HoldAccountable,
 }
 
 impl Action {
     /// Every action (for the authorisation matrix).
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::ViewTask,
         Action::ViewAll,
         Action::Report,
@@ -74,6 +77,7 @@ impl Action {
         Action::ManagePlans,
         Action::ManageOrg,
         Action::ViewAudit,
+        Action::HoldAccountable,
     ];
 }
 
@@ -110,6 +114,8 @@ pub fn can(actor: &Actor, action: Action, task: Option<&TaskRecord>) -> bool {
         (_, Action::ManageOrg) => false,
         (Role::Admin | Role::Leader | Role::Supervisor, Action::ViewAudit) => task.is_some(),
         (_, Action::ViewAudit) => false,
+        (Role::Supervisor | Role::Leader, Action::HoldAccountable) => true,
+        (_, Action::HoldAccountable) => false,
     }
 }
 

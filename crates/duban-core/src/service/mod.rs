@@ -5,6 +5,7 @@
 //! Every use case takes a [`Ctx`]: the store, the actor, `now` (core never reads the clock) and
 //! the bureau's cadence settings.
 
+pub mod accountability;
 pub mod calendar;
 pub mod ledger;
 pub mod overview;

@@ -1,5 +1,6 @@
 //! The pages, one module per area; each exposes `router()`.
 
+pub mod accountability;
 pub mod admin;
 pub mod login;
 pub mod plans;

@@ -224,6 +224,8 @@ struct TaskPage {
     can_instruct: bool,
     can_decide: bool,
     can_plan: bool,
+    can_hold: bool,
+    involved_units: Vec<(OrgUnitId, String)>,
     context: Option<task_service::SourceContext>,
     milestone_lines: String,
     today: chrono::NaiveDate,
@@ -325,6 +327,13 @@ async fn render_task(
         .collect::<Vec<_>>()
         .join("\n");
     let page = TaskPage {
+        can_hold: can(&actor, Action::HoldAccountable, Some(&task)),
+        involved_units: task
+            .lead_unit
+            .iter()
+            .chain(task.co_units.iter())
+            .map(|u| (*u, names.unit_by_id(*u)))
+            .collect(),
         can_plan: can(&actor, Action::ManagePlans, Some(&task))
             && matches!(task.status, TaskStatus::Draft | TaskStatus::Published),
         context,
