@@ -14,6 +14,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod charts;
 pub mod error;
 pub mod routes;
 pub mod state;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::plans::router(max_upload))
         .merge(routes::admin::router())
         .merge(routes::accountability::router())
+        .merge(routes::stats::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1474,3 +1474,49 @@ fn accountability_is_recorded_by_supervisors_and_read_by_the_unit_concerned() {
         1
     );
 }
+
+#[test]
+fn statistics_count_completions_overdue_and_accountability_for_the_whole_picture() {
+    let app = App::start();
+    let sup = app.login(Who::Supervisor);
+    let before = sup.get("/stats");
+    assert_eq!(before.status, 200, "{}", before.body);
+    assert!(
+        before.body.contains(r#"id="completion-rate">0%"#),
+        "{}",
+        before.body
+    );
+    app.block_on(app.store.complete_task(app.w.t1, chrono::Utc::now(), None))
+        .unwrap();
+    let (unit, t2) = (app.w.unit_a.to_string(), app.w.t2.to_string());
+    let r = sup.post(
+        "/accountability",
+        &[
+            ("unit", &unit),
+            ("task", &t2),
+            ("kind", "notice"),
+            ("reason", "进度滞后"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let after = sup.get("/stats");
+    // Three published tasks, one completed (on time: before its deadline).
+    assert!(
+        after.body.contains(r#"id="completion-rate">33.3%"#),
+        "{}",
+        after.body
+    );
+    let unit_rows = after.body.split(r#"id="by-unit""#).nth(1).unwrap_or("");
+    assert!(unit_rows.contains("基础教育科"), "{unit_rows}");
+    assert!(after.body.contains("<svg"), "the charts are drawn");
+    assert!(after.body.contains("各科室按时报送率"));
+    let accountability_total = after
+        .body
+        .split("<span>问责</span><b>")
+        .nth(1)
+        .and_then(|s| s.split('<').next());
+    assert_eq!(accountability_total, Some("1"));
+    // Units report; the whole picture is for the bureau.
+    assert_eq!(app.login(Who::Lead).get("/stats").status, 403);
+    assert_eq!(app.login(Who::Viewer).get("/stats").status, 200);
+}

@@ -13,6 +13,7 @@ pub mod plans;
 pub mod reports;
 pub mod requests;
 pub mod snapshot;
+pub mod stats;
 pub mod tasks;
 pub mod users;
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod login;
 pub mod plans;
 pub mod reports;
+pub mod stats;
 pub mod tasks;
 
 use std::collections::HashMap;
