@@ -310,6 +310,14 @@ pub trait Store: Send + Sync {
         limit: i64,
     ) -> Result<Vec<ReportRecord>, StoreError>;
 
+    /// The reports whose period starts in `[from, to)` (a month's reports for the 月汇总), with
+    /// their values, by task then period.
+    async fn list_reports_in_period(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<ReportRecord>, StoreError>;
+
     /// What the light rules need of every report of every task (a light-weight read for the
     /// dashboard and the task list), by task then period.
     async fn list_report_summaries(&self) -> Result<Vec<(TaskId, ReportSummary)>, StoreError>;

@@ -391,6 +391,8 @@ macro_rules! sql_store {
             One(i64),
             Task(i64),
             State(&'static str),
+            /// Reports whose period starts in `[from, to)`.
+            Period(chrono::NaiveDate, chrono::NaiveDate),
         }
 
         impl ReportScope {
@@ -404,6 +406,10 @@ macro_rules! sql_store {
                     ReportScope::State(_) => {
                         "report_id in (select id from reports where state = $1)"
                     }
+                    ReportScope::Period(..) => {
+                        "report_id in (select id from reports \
+                         where period_start >= $1 and period_start < $2)"
+                    }
                 }
             }
 
@@ -411,6 +417,7 @@ macro_rules! sql_store {
                 match self {
                     ReportScope::One(id) | ReportScope::Task(id) => query.bind(id),
                     ReportScope::State(state) => query.bind(state),
+                    ReportScope::Period(from, to) => query.bind(from).bind(to),
                 }
             }
         }
@@ -1538,6 +1545,25 @@ macro_rules! sql_store {
                 .await
                 .map_err(map_err)?;
                 with_values(&mut conn, ReportScope::Task(task.0), rows).await
+            }
+
+            async fn list_reports_in_period(
+                &self,
+                from: chrono::NaiveDate,
+                to: chrono::NaiveDate,
+            ) -> Result<Vec<ReportRecord>, StoreError> {
+                let mut conn = self.pool.acquire().await.map_err(map_err)?;
+                let rows: Vec<ReportRow> = sqlx::query_as(&format!(
+                    "select {REPORT_COLUMNS} from reports \
+                     where period_start >= $1 and period_start < $2 \
+                     order by task_id, period_start"
+                ))
+                .bind(from)
+                .bind(to)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(map_err)?;
+                with_values(&mut conn, ReportScope::Period(from, to), rows).await
             }
 
             async fn list_audit_events(

@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::admin::router())
         .merge(routes::accountability::router())
         .merge(routes::stats::router())
+        .merge(routes::monthly::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

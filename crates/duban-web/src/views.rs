@@ -58,20 +58,27 @@ impl Chrome {
                 ("/reviews", "审核"),
                 ("/plans", "导入计划"),
                 ("/accountability", "问责"),
+                ("/monthly", "月汇总"),
                 ("/stats", "统计"),
             ]),
             Role::Leader => nav.extend([
                 ("/tasks", "任务清单"),
                 ("/approvals", "审批"),
                 ("/accountability", "问责"),
+                ("/monthly", "月汇总"),
                 ("/stats", "统计"),
             ]),
             Role::Admin => nav.extend([
                 ("/tasks", "任务清单"),
+                ("/monthly", "月汇总"),
                 ("/stats", "统计"),
                 ("/admin", "用户与组织"),
             ]),
-            Role::Viewer => nav.extend([("/tasks", "任务清单"), ("/stats", "统计")]),
+            Role::Viewer => nav.extend([
+                ("/tasks", "任务清单"),
+                ("/monthly", "月汇总"),
+                ("/stats", "统计"),
+            ]),
         }
         Self {
             title: title.into(),

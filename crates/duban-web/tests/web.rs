@@ -1520,3 +1520,32 @@ fn statistics_count_completions_overdue_and_accountability_for_the_whole_picture
     assert_eq!(app.login(Who::Lead).get("/stats").status, 403);
     assert_eq!(app.login(Who::Viewer).get("/stats").status, 200);
 }
+
+#[test]
+fn the_monthly_summary_shows_the_months_completions_and_report_excerpts() {
+    let app = App::start();
+    app.block_on(app.store.complete_task(app.w.t1, chrono::Utc::now(), None))
+        .unwrap();
+    let sup = app.login(Who::Supervisor);
+    let page = sup.get("/monthly");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(r#"id="completed">1<"#), "{}", page.body);
+    assert!(page.body.contains("本月办结"));
+    assert!(page.body.contains(T1_TITLE), "the completed task is named");
+    let r2 = app.block_on(app.store.get_report(app.w.r2)).unwrap();
+    let first_words: String = r2.progress_text.chars().take(6).collect();
+    assert!(
+        page.body.contains(&first_words),
+        "an excerpt of this month's report"
+    );
+    assert!(page.body.contains("按责任科室") && page.body.contains("基础教育科"));
+    // Another month is just as reachable; a bad one is refused in Chinese.
+    let earlier = sup.get("/monthly?month=2025-01");
+    assert_eq!(earlier.status, 200);
+    assert!(earlier.body.contains("2025年1月工作汇总"));
+    assert!(earlier.body.contains(r#"id="completed">0<"#));
+    let bad = sup.get("/monthly?month=2026-13");
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("不是有效月份"));
+    assert_eq!(app.login(Who::Lead).get("/monthly").status, 403);
+}

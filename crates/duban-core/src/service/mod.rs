@@ -8,6 +8,7 @@
 pub mod accountability;
 pub mod calendar;
 pub mod ledger;
+pub mod monthly;
 pub mod overview;
 pub mod plans;
 pub mod reports;

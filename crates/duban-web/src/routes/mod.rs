@@ -3,6 +3,7 @@
 pub mod accountability;
 pub mod admin;
 pub mod login;
+pub mod monthly;
 pub mod plans;
 pub mod reports;
 pub mod stats;

@@ -1,0 +1,54 @@
+//! 月汇总: the monthly summary page, one month at a time (`/monthly?month=2026-03`).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use duban_core::service::monthly::{Month, MonthlySummary, monthly_summary};
+use duban_core::tasks::local_date;
+use serde::Deserialize;
+
+use crate::auth::Session;
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::views::{Chrome, html};
+
+/// `/monthly`.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/monthly", get(page))
+}
+
+#[derive(Deserialize, Default)]
+struct MonthQuery {
+    month: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "monthly.html")]
+struct MonthlyPage {
+    chrome: Chrome,
+    m: MonthlySummary,
+    prev: String,
+    next: String,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<MonthQuery>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let month = match q.month.as_deref().filter(|m| !m.trim().is_empty()) {
+        Some(text) => Month::parse(text)?,
+        None => Month::of(local_date(ctx.now)),
+    };
+    let m = monthly_summary(&ctx, month).await?;
+    let (prev, next) = month.neighbours();
+    Ok(html(&MonthlyPage {
+        chrome: Chrome::new(format!("{}工作汇总", month.label()), &session, "/monthly"),
+        prev: prev.code(),
+        next: next.code(),
+        m,
+    }))
+}
