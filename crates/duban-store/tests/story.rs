@@ -1178,6 +1178,36 @@ async fn targets_requests_and_sessions(
         NewAccountability::new(OrgUnitId(9999), None, AccountabilityKind::Notice, "x").unwrap();
     conflict(store.insert_accountability(&ghost, Some(dcs)).await);
 
+    // A month's reports, with their values, for the 月汇总.
+    let year = store
+        .list_reports_in_period(d(1, 1), d(12, 31))
+        .await
+        .unwrap();
+    assert!(!year.is_empty());
+    assert!(
+        year.iter()
+            .all(|r| r.period_start >= d(1, 1) && r.period_start < d(12, 31))
+    );
+    let one = &year[0];
+    let just_it = store
+        .list_reports_in_period(
+            one.period_start,
+            one.period_start + chrono::Duration::days(1),
+        )
+        .await
+        .unwrap();
+    assert!(
+        just_it.iter().any(|r| r == one),
+        "values and all round-trip"
+    );
+    assert!(
+        store
+            .list_reports_in_period(d(12, 1), d(12, 1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     // The working calendar comes seeded with the published holidays; admins add and remove days.
     use duban_core::calendar::{CalendarDay, DayKind, WorkCalendar};
     let seeded = store.list_calendar_days().await.unwrap();
