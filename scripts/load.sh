@@ -86,6 +86,9 @@ ROUTES=(
     "/tasks/$TASK|$SUPERVISOR"
     "/my|$UNIT"
     "/reviews|$SUPERVISOR"
+    "/stats|$SUPERVISOR"
+    "/monthly|$SUPERVISOR"
+    "/accountability|$SUPERVISOR"
     "/plans/$PLAN|$SUPERVISOR"
 )
 

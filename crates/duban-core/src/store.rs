@@ -310,8 +310,8 @@ pub trait Store: Send + Sync {
         limit: i64,
     ) -> Result<Vec<ReportRecord>, StoreError>;
 
-    /// The reports whose period starts in `[from, to)` (a month's reports for the 月汇总), with
-    /// their values, by task then period.
+    /// For each task, its latest submitted report among those whose period starts in
+    /// `[from, to)` (what the 月汇总 quotes), with its values, by task.
     async fn list_reports_in_period(
         &self,
         from: NaiveDate,

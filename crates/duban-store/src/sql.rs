@@ -1553,10 +1553,17 @@ macro_rules! sql_store {
                 to: chrono::NaiveDate,
             ) -> Result<Vec<ReportRecord>, StoreError> {
                 let mut conn = self.pool.acquire().await.map_err(map_err)?;
+                // Only each task's latest submitted report of the range: a month of a year's
+                // worth of weekly reports is read as one row per task, not five.
                 let rows: Vec<ReportRow> = sqlx::query_as(&format!(
-                    "select {REPORT_COLUMNS} from reports \
+                    "select {REPORT_COLUMNS} from reports r \
                      where period_start >= $1 and period_start < $2 \
-                     order by task_id, period_start"
+                     and first_submitted_at is not null and state <> 'draft' \
+                     and not exists (select 1 from reports later \
+                         where later.task_id = r.task_id \
+                         and later.period_start > r.period_start and later.period_start < $2 \
+                         and later.first_submitted_at is not null and later.state <> 'draft') \
+                     order by task_id"
                 ))
                 .bind(from)
                 .bind(to)

@@ -1178,12 +1178,27 @@ async fn targets_requests_and_sessions(
         NewAccountability::new(OrgUnitId(9999), None, AccountabilityKind::Notice, "x").unwrap();
     conflict(store.insert_accountability(&ghost, Some(dcs)).await);
 
-    // A month's reports, with their values, for the 月汇总.
+    // Each task's latest submitted report of a range, with its values, for the 月汇总.
     let year = store
         .list_reports_in_period(d(1, 1), d(12, 31))
         .await
         .unwrap();
     assert!(!year.is_empty());
+    assert!(year.iter().all(|r| r.first_submitted_at.is_some()));
+    let mut tasks_seen: Vec<TaskId> = year.iter().map(|r| r.task).collect();
+    tasks_seen.dedup();
+    assert_eq!(tasks_seen.len(), year.len(), "one report per task");
+    for r in &year {
+        let newest = store
+            .list_reports(r.task)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|x| x.first_submitted_at.is_some() && x.period_start < d(12, 31))
+            .map(|x| x.period_start)
+            .max();
+        assert_eq!(newest, Some(r.period_start), "the latest of its task");
+    }
     assert!(
         year.iter()
             .all(|r| r.period_start >= d(1, 1) && r.period_start < d(12, 31))

@@ -12,8 +12,8 @@ use super::tasks::{TaskRow, assessed_tasks};
 use super::{Ctx, Error, Result, require};
 use crate::access::Action;
 use crate::tasks::{
-    Light, ReasonCode, ReportRecord, ReportState, TaskId, TaskStatus, format_number, is_on_time,
-    local_date, task_periods,
+    Light, ReasonCode, ReportRecord, TaskId, TaskStatus, format_number, is_on_time, local_date,
+    task_periods,
 };
 
 /// A month, `2026-03`.
@@ -150,9 +150,6 @@ pub async fn monthly_summary(ctx: &Ctx<'_>, month: Month) -> Result<MonthlySumma
     // the six days before it (a week that began in the previous month ends in this one).
     let mut latest: BTreeMap<TaskId, &ReportRecord> = BTreeMap::new();
     for r in &reports {
-        if r.first_submitted_at.is_none() || r.state == ReportState::Draft {
-            continue;
-        }
         latest
             .entry(r.task)
             .and_modify(|cur| {
