@@ -137,8 +137,25 @@ pub struct MonthlySummary {
 }
 
 /// Builds the summary of `month` (for those who see the whole picture).
-pub async fn monthly_summary(ctx: &Ctx<'_>, month: Month) -> Result<MonthlySummary> {
+pub async fn monthly_summary(ctx: &Ctx<'_>, month: Month) -> Result<Arc<MonthlySummary>> {
     require(ctx, Action::ViewAll, None)?;
+    // Everyone allowed here sees the same month: computed once per data version and minute.
+    let key = format!("monthly:{}", month.code());
+    let version = snapshot(ctx).await?.version;
+    if let Some(kept) = ctx
+        .snapshots
+        .and_then(|c| c.memo::<MonthlySummary>(&key, version, ctx.now))
+    {
+        return Ok(kept);
+    }
+    let computed = Arc::new(compute(ctx, month).await?);
+    if let Some(cache) = ctx.snapshots {
+        cache.keep(&key, version, ctx.now, computed.clone());
+    }
+    Ok(computed)
+}
+
+async fn compute(ctx: &Ctx<'_>, month: Month) -> Result<MonthlySummary> {
     let rows = assessed_tasks(ctx, None).await?;
     let snap = snapshot(ctx).await?;
     let cadence = cadence(ctx).await?;

@@ -94,10 +94,21 @@ type AssessedRows = (i64, i64, Arc<Vec<Arc<TaskRow>>>);
 /// Lights depend on the time as well as on the data, so the assessed rows are kept for one
 /// snapshot version *and* one minute of `now`: a report or a decision shows at once (it changes
 /// the version), a deadline passing shows within a minute.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct SnapshotCache {
     current: Mutex<Option<Arc<Snapshot>>>,
     rows: Mutex<Option<AssessedRows>>,
+    /// Whole-bureau views (statistics, monthly summaries) by name, per version and minute.
+    memos: Mutex<HashMap<String, Memo>>,
+}
+
+/// A computed view kept for one version and minute.
+type Memo = (i64, i64, Arc<dyn std::any::Any + Send + Sync>);
+
+impl std::fmt::Debug for SnapshotCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SnapshotCache").finish_non_exhaustive()
+    }
 }
 
 impl SnapshotCache {
@@ -118,6 +129,41 @@ impl SnapshotCache {
             }
         }
         Ok(fresh)
+    }
+
+    /// A whole-bureau view named `key` computed for `version` within the minute of `now`, if
+    /// one is kept.
+    pub fn memo<T: std::any::Any + Send + Sync>(
+        &self,
+        key: &str,
+        version: i64,
+        now: DateTime<Utc>,
+    ) -> Option<Arc<T>> {
+        let minute = now.timestamp().div_euclid(60);
+        let memos = self.memos.lock().ok()?;
+        let (v, m, value) = memos.get(key)?;
+        if *v != version || *m != minute {
+            return None;
+        }
+        value.clone().downcast::<T>().ok()
+    }
+
+    /// Keeps a whole-bureau view for `version` and the minute of `now` (a handful of keys:
+    /// the statistics and the months people look at).
+    pub fn keep<T: std::any::Any + Send + Sync>(
+        &self,
+        key: &str,
+        version: i64,
+        now: DateTime<Utc>,
+        value: Arc<T>,
+    ) {
+        if let Ok(mut memos) = self.memos.lock() {
+            if memos.len() > 64 {
+                memos.clear();
+            }
+            let minute = now.timestamp().div_euclid(60);
+            memos.insert(key.to_owned(), (version, minute, value));
+        }
     }
 
     /// Every task of `snap` assessed at `now` (see [`assess_snapshot`]), reused within the

@@ -83,8 +83,24 @@ pub struct Statistics {
 }
 
 /// Computes the statistics (for those who see the whole picture).
-pub async fn statistics(ctx: &Ctx<'_>) -> Result<Statistics> {
+pub async fn statistics(ctx: &Ctx<'_>) -> Result<std::sync::Arc<Statistics>> {
     require(ctx, Action::ViewAll, None)?;
+    // Everyone allowed here sees the same figures: computed once per data version and minute.
+    let version = snapshot(ctx).await?.version;
+    if let Some(kept) = ctx
+        .snapshots
+        .and_then(|c| c.memo::<Statistics>("stats", version, ctx.now))
+    {
+        return Ok(kept);
+    }
+    let computed = std::sync::Arc::new(compute(ctx).await?);
+    if let Some(cache) = ctx.snapshots {
+        cache.keep("stats", version, ctx.now, computed.clone());
+    }
+    Ok(computed)
+}
+
+async fn compute(ctx: &Ctx<'_>) -> Result<Statistics> {
     let rows = assessed_tasks(ctx, None).await?;
     let snap = snapshot(ctx).await?;
     let cadence = cadence(ctx).await?;

@@ -28,7 +28,7 @@ struct MonthQuery {
 #[template(path = "monthly.html")]
 struct MonthlyPage {
     chrome: Chrome,
-    m: MonthlySummary,
+    m: std::sync::Arc<MonthlySummary>,
     prev: String,
     next: String,
 }

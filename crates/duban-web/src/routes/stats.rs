@@ -22,7 +22,7 @@ pub fn router() -> Router<AppState> {
 #[template(path = "stats.html")]
 struct StatsPage {
     chrome: Chrome,
-    s: Statistics,
+    s: std::sync::Arc<Statistics>,
     /// Our own SVG (labels escaped in `charts`).
     completion_chart: String,
     reporting_chart: String,
