@@ -377,7 +377,7 @@ async fn download(
 }
 
 /// Reports shown on one 审核 page.
-const REVIEW_PAGE: usize = 50;
+const REVIEW_PAGE: usize = 30;
 
 #[derive(Template)]
 #[template(path = "reviews.html")]

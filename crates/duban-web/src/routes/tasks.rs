@@ -196,7 +196,7 @@ async fn task_list(
 }
 
 /// The newest audit events shown on a task page (the whole log stays in the store).
-const AUDIT_SHOWN: i64 = 50;
+const AUDIT_SHOWN: i64 = 30;
 
 /// A report with its attachments, for the timeline.
 struct ReportView {
