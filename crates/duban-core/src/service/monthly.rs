@@ -7,13 +7,12 @@ use std::sync::Arc;
 
 use chrono::{Datelike, Months, NaiveDate};
 
-use super::snapshot::{cadence, snapshot};
+use super::snapshot::{cadence, memoized, snapshot};
 use super::tasks::{TaskRow, assessed_tasks};
 use super::{Ctx, Error, Result, require};
 use crate::access::Action;
 use crate::tasks::{
-    Light, ReasonCode, ReportRecord, TaskId, TaskStatus, format_number, is_on_time, local_date,
-    task_periods,
+    Light, ReasonCode, ReportRecord, TaskId, TaskStatus, format_number, local_date,
 };
 
 /// A month, `2026-03`.
@@ -140,19 +139,10 @@ pub struct MonthlySummary {
 pub async fn monthly_summary(ctx: &Ctx<'_>, month: Month) -> Result<Arc<MonthlySummary>> {
     require(ctx, Action::ViewAll, None)?;
     // Everyone allowed here sees the same month: computed once per data version and minute.
-    let key = format!("monthly:{}", month.code());
-    let version = snapshot(ctx).await?.version;
-    if let Some(kept) = ctx
-        .snapshots
-        .and_then(|c| c.memo::<MonthlySummary>(&key, version, ctx.now))
-    {
-        return Ok(kept);
-    }
-    let computed = Arc::new(compute(ctx, month).await?);
-    if let Some(cache) = ctx.snapshots {
-        cache.keep(&key, version, ctx.now, computed.clone());
-    }
-    Ok(computed)
+    memoized(ctx, &format!("monthly:{}", month.code()), || {
+        compute(ctx, month)
+    })
+    .await
 }
 
 async fn compute(ctx: &Ctx<'_>, month: Month) -> Result<MonthlySummary> {
@@ -196,19 +186,7 @@ async fn compute(ctx: &Ctx<'_>, month: Month) -> Result<MonthlySummary> {
         if !matches!(t.status, TaskStatus::Published | TaskStatus::Completed) {
             continue;
         }
-        let periods = task_periods(&t.timeline, now, &cadence);
-        let owed: Vec<_> = periods
-            .iter()
-            .filter(|p| p.due < now && month.contains(local_date(p.due)))
-            .collect();
-        let met = owed
-            .iter()
-            .filter(|p| {
-                row.reports
-                    .iter()
-                    .any(|r| r.period_start == p.start_date() && is_on_time(r, p))
-            })
-            .count();
+        let (owed, met) = row.punctuality(now, &cadence, |p| month.contains(local_date(p.due)));
         let completed_here = t
             .timeline
             .completed_at
@@ -258,7 +236,7 @@ async fn compute(ctx: &Ctx<'_>, month: Month) -> Result<MonthlySummary> {
                 g.excerpts.push(e.clone());
             }
             g.targets.extend(target_lines.iter().cloned());
-            g.owed_reports += owed.len();
+            g.owed_reports += owed;
             g.on_time_reports += met;
         };
         add(&mut total);

@@ -195,6 +195,26 @@ pub async fn cadence(ctx: &Ctx<'_>) -> Result<CadenceSettings> {
     Ok(snapshot(ctx).await?.cadence(ctx.cadence))
 }
 
+/// A whole-bureau view (the same for everyone allowed to see it) named `key`: kept in the
+/// server's cache for the current data version and minute, or computed by `compute`.
+pub async fn memoized<T, F, Fut>(ctx: &Ctx<'_>, key: &str, compute: F) -> Result<Arc<T>>
+where
+    T: std::any::Any + Send + Sync,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let Some(cache) = ctx.snapshots else {
+        return Ok(Arc::new(compute().await?));
+    };
+    let version = snapshot(ctx).await?.version;
+    if let Some(kept) = cache.memo::<T>(key, version, ctx.now) {
+        return Ok(kept);
+    }
+    let computed = Arc::new(compute().await?);
+    cache.keep(key, version, ctx.now, computed.clone());
+    Ok(computed)
+}
+
 /// The snapshot for a use case: from the server's cache when there is one, else freshly loaded.
 pub async fn snapshot(ctx: &Ctx<'_>) -> Result<Arc<Snapshot>> {
     match ctx.snapshots {

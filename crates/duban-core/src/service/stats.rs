@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::snapshot::{cadence, snapshot};
+use super::snapshot::{cadence, memoized, snapshot};
 use super::tasks::assessed_tasks;
 use super::{Ctx, Result, require};
 use crate::access::Action;
 use crate::org::OrgUnitId;
-use crate::tasks::{TaskStatus, is_on_time, local_date, task_periods};
+use crate::tasks::{TaskStatus, local_date};
 
 /// The figures of one group of tasks.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -86,18 +86,7 @@ pub struct Statistics {
 pub async fn statistics(ctx: &Ctx<'_>) -> Result<std::sync::Arc<Statistics>> {
     require(ctx, Action::ViewAll, None)?;
     // Everyone allowed here sees the same figures: computed once per data version and minute.
-    let version = snapshot(ctx).await?.version;
-    if let Some(kept) = ctx
-        .snapshots
-        .and_then(|c| c.memo::<Statistics>("stats", version, ctx.now))
-    {
-        return Ok(kept);
-    }
-    let computed = std::sync::Arc::new(compute(ctx).await?);
-    if let Some(cache) = ctx.snapshots {
-        cache.keep("stats", version, ctx.now, computed.clone());
-    }
-    Ok(computed)
+    memoized(ctx, "stats", || compute(ctx)).await
 }
 
 async fn compute(ctx: &Ctx<'_>) -> Result<Statistics> {
@@ -122,16 +111,7 @@ async fn compute(ctx: &Ctx<'_>) -> Result<Statistics> {
         if !matches!(t.status, TaskStatus::Published | TaskStatus::Completed) {
             continue;
         }
-        let periods = task_periods(&t.timeline, ctx.now, &cadence);
-        let owed: Vec<_> = periods.iter().filter(|p| p.due < ctx.now).collect();
-        let on_time = owed
-            .iter()
-            .filter(|p| {
-                row.reports
-                    .iter()
-                    .any(|r| r.period_start == p.start_date() && is_on_time(r, p))
-            })
-            .count();
+        let (owed, on_time) = row.punctuality(ctx.now, &cadence, |_| true);
         let completed_days = t
             .timeline
             .completed_at
@@ -147,7 +127,7 @@ async fn compute(ctx: &Ctx<'_>) -> Result<Statistics> {
             } else if t.timeline.due < today {
                 f.overdue += 1;
             }
-            f.owed_reports += owed.len();
+            f.owed_reports += owed;
             f.on_time_reports += on_time;
         };
         add(&mut total);

@@ -38,6 +38,30 @@ pub struct TaskRow {
 }
 
 impl TaskRow {
+    /// Punctuality of the task's reporting: of its periods whose deadline passed before `now`
+    /// and that `counts`, how many were owed and how many were reported on time.
+    pub fn punctuality(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        cadence: &crate::tasks::CadenceSettings,
+        counts: impl Fn(&crate::tasks::Period) -> bool,
+    ) -> (usize, usize) {
+        let periods = crate::tasks::task_periods(&self.task.timeline, now, cadence);
+        let owed: Vec<_> = periods
+            .iter()
+            .filter(|p| p.due < now && counts(p))
+            .collect();
+        let on_time = owed
+            .iter()
+            .filter(|p| {
+                self.reports
+                    .iter()
+                    .any(|r| r.period_start == p.start_date() && crate::tasks::is_on_time(r, p))
+            })
+            .count();
+        (owed.len(), on_time)
+    }
+
     /// The percentage to show: the roll-up for a parent, else the latest report's.
     pub fn percent(&self) -> Option<f64> {
         match &self.rollup {
