@@ -172,6 +172,27 @@ pub fn form_page<T: Template>(page: &T, refused: bool) -> Response {
     response
 }
 
+/// A file download: its type, and a `Content-Disposition` naming it (RFC 5987, so Chinese
+/// names survive).
+pub fn download(
+    content_type: &str,
+    file_name: &str,
+    body: impl Into<axum::body::Body>,
+) -> Response {
+    let disposition = format!(
+        "attachment; filename=\"download\"; filename*=UTF-8''{}",
+        url_encode(file_name)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body.into(),
+    )
+        .into_response()
+}
+
 /// Percent-encodes a string for a URL query value.
 pub fn url_encode(s: &str) -> String {
     s.bytes()

@@ -1550,3 +1550,28 @@ fn the_monthly_summary_shows_the_months_completions_and_report_excerpts() {
     assert!(bad.body.contains("不是有效月份"));
     assert_eq!(app.login(Who::Lead).get("/monthly").status, 403);
 }
+
+#[test]
+fn the_monthly_summary_downloads_as_a_workbook() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = App::start();
+    let sup = app.login(Who::Supervisor);
+    let r = sup.get("/monthly.xlsx?month=2026-11");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment") && d.contains("UTF-8''")),
+        "{:?}",
+        r.header("content-disposition")
+    );
+    let mut book = Xlsx::new(std::io::Cursor::new(r.bytes.clone())).unwrap();
+    let sheet = book.worksheet_range("汇总").unwrap();
+    assert!(
+        matches!(sheet.get_value((0, 0)), Some(Data::String(t)) if t.ends_with("2026年11月工作汇总")),
+        "{:?}",
+        sheet.get_value((0, 0))
+    );
+    assert!(book.worksheet_range("报送摘录").is_ok());
+    assert_eq!(sup.get("/monthly.xlsx?month=bad").status, 422);
+    assert_eq!(app.login(Who::Lead).get("/monthly.xlsx").status, 403);
+}

@@ -154,17 +154,22 @@ pub async fn ledger(ctx: &Ctx<'_>) -> Result<Vec<LedgerRow>> {
     Ok(out)
 }
 
-/// The ledger's title: `青禾区文教体局工作任务台账（2026年11月30日）`.
-pub async fn ledger_title(ctx: &Ctx<'_>) -> Result<String> {
+/// The bureau's name (the root of the org tree), for titles of exported documents.
+pub async fn bureau_name(ctx: &Ctx<'_>) -> Result<String> {
     let snap = snapshot(ctx).await?;
-    let bureau = snap
+    Ok(snap
         .units
         .iter()
         .find(|u| u.parent.is_none())
-        .map(|u| u.name.as_str())
-        .unwrap_or("");
+        .map(|u| u.name.clone())
+        .unwrap_or_default())
+}
+
+/// The ledger's title: `青禾区文教体局工作任务台账（2026年11月30日）`.
+pub async fn ledger_title(ctx: &Ctx<'_>) -> Result<String> {
     Ok(format!(
-        "{bureau}工作任务台账（{}）",
+        "{}工作任务台账（{}）",
+        bureau_name(ctx).await?,
         crate::tasks::format_date(crate::tasks::local_date(ctx.now))
     ))
 }

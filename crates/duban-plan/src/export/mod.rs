@@ -1,9 +1,10 @@
-//! Documents out: the 台账 (task ledger) as an .xlsx workbook in the 任务分解表 layout — a
+//! Documents out: the 月汇总 as a workbook (summary, excerpts, targets); the 台账 (task ledger) as an .xlsx workbook in the 任务分解表 layout — a
 //! title row across the columns, the headings, then one row per task with each 工程 in bold and
 //! the 状态 cell tinted by its light — or as CSV (UTF-8 with a BOM, so Excel opens it in the
 //! right encoding). Pure functions from rows to bytes: no file system here.
 
 use duban_core::service::ledger::{LEDGER_HEADINGS, LedgerRow};
+use duban_core::service::monthly::{MonthlyGroup, MonthlySummary};
 use duban_core::tasks::Light;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
@@ -117,6 +118,125 @@ fn csv_field(text: &str) -> String {
     }
 }
 
+/// The 月汇总 as .xlsx bytes: sheet 汇总 (one row per 工程 and per 科室 with the month's
+/// counts and on-time reporting), sheet 报送摘录 (the month's report excerpts) and sheet 指标
+/// (the targets' values reported in the month).
+pub fn monthly_xlsx(title: &str, summary: &MonthlySummary) -> Result<Vec<u8>, String> {
+    write_monthly(title, summary).map_err(|e| format!("无法生成月汇总表格：{e}"))
+}
+
+/// The summary sheet's column headings.
+pub const MONTHLY_HEADINGS: [&str; 8] = [
+    "类别",
+    "名称",
+    "本月办结",
+    "本月新增",
+    "推进中",
+    "进度滞后",
+    "超期",
+    "按时报送率",
+];
+
+fn write_monthly(title: &str, summary: &MonthlySummary) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let border = Format::new().set_border(FormatBorder::Thin);
+    let cell = border.clone().set_text_wrap().set_align(FormatAlign::Top);
+    let heading = border
+        .clone()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_background_color(Color::RGB(0xF2F2F2));
+    let title_format = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center);
+    let rate = |g: &MonthlyGroup| {
+        g.on_time_rate()
+            .map(|r| format!("{}%", duban_core::tasks::format_number(r)))
+            .unwrap_or_else(|| "—".to_owned())
+    };
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("汇总")?;
+    sheet.merge_range(
+        0,
+        0,
+        0,
+        (MONTHLY_HEADINGS.len() - 1) as u16,
+        title,
+        &title_format,
+    )?;
+    for (col, name) in MONTHLY_HEADINGS.iter().enumerate() {
+        sheet.write_string_with_format(1, col as u16, *name, &heading)?;
+        sheet.set_column_width(col as u16, if col == 1 { 30.0 } else { 11.0 })?;
+    }
+    let groups = std::iter::once(("全局", &summary.total))
+        .chain(summary.by_programme.iter().map(|g| ("工程", g)))
+        .chain(summary.by_unit.iter().map(|g| ("责任科室", g)));
+    for (i, (kind, g)) in groups.enumerate() {
+        let r = (i + 2) as u32;
+        sheet.write_string_with_format(r, 0, kind, &cell)?;
+        sheet.write_string_with_format(r, 1, &g.name, &cell)?;
+        let counts = [
+            g.completed.len(),
+            g.new.len(),
+            g.in_progress,
+            g.behind.len(),
+            g.overdue.len(),
+        ];
+        for (c, n) in counts.iter().enumerate() {
+            sheet.write_number_with_format(r, (c + 2) as u16, *n as f64, &cell)?;
+        }
+        sheet.write_string_with_format(r, 7, rate(g), &cell)?;
+    }
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("报送摘录")?;
+    for (col, (name, width)) in [
+        ("工作任务", 36.0),
+        ("完成进度", 10.0),
+        ("进展情况摘录", 60.0),
+        ("需协调解决", 10.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string_with_format(0, col as u16, *name, &heading)?;
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    for (i, e) in summary.total.excerpts.iter().enumerate() {
+        let r = (i + 1) as u32;
+        sheet.write_string_with_format(r, 0, &e.title, &cell)?;
+        sheet.write_string_with_format(
+            r,
+            1,
+            format!("{}%", duban_core::tasks::format_number(e.percent)),
+            &cell,
+        )?;
+        sheet.write_string_with_format(r, 2, &e.text, &cell)?;
+        sheet.write_string_with_format(
+            r,
+            3,
+            if e.needs_coordination { "是" } else { "" },
+            &cell,
+        )?;
+    }
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("指标")?;
+    for (col, name) in ["任务编号", "指标", "本月完成值"].iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *name, &heading)?;
+        sheet.set_column_width(col as u16, if col == 1 { 40.0 } else { 12.0 })?;
+    }
+    for (i, t) in summary.total.targets.iter().enumerate() {
+        let r = (i + 1) as u32;
+        sheet.write_string_with_format(r, 0, t.task.to_string(), &cell)?;
+        sheet.write_string_with_format(r, 1, &t.target, &cell)?;
+        sheet.write_string_with_format(r, 2, &t.value, &cell)?;
+    }
+    workbook.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +327,64 @@ mod tests {
             }
         }
         assert_eq!(sheet.height(), 4);
+    }
+
+    #[test]
+    fn the_monthly_workbook_has_the_counts_excerpts_and_targets() {
+        use duban_core::service::monthly::{Excerpt, Month, MonthlyGroup, TargetLine};
+        use duban_core::tasks::TaskId;
+        let total = MonthlyGroup {
+            name: "全局".into(),
+            in_progress: 7,
+            owed_reports: 8,
+            on_time_reports: 6,
+            excerpts: vec![Excerpt {
+                task: TaskId(3),
+                title: "新建幼儿园5所".into(),
+                text: "已开工3所".into(),
+                percent: 60.0,
+                needs_coordination: true,
+            }],
+            targets: vec![TargetLine {
+                task: TaskId(3),
+                target: "新建幼儿园 ≥5所".into(),
+                value: "3".into(),
+            }],
+            ..MonthlyGroup::default()
+        };
+        let unit = MonthlyGroup {
+            name: "学前教育科".into(),
+            in_progress: 2,
+            ..MonthlyGroup::default()
+        };
+        let summary = MonthlySummary {
+            month: Month::parse("2026-03").unwrap(),
+            total,
+            by_programme: Vec::new(),
+            by_unit: vec![unit],
+        };
+        let bytes = monthly_xlsx("青禾区文教体局2026年3月工作汇总", &summary).unwrap();
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let text = |sheet: &calamine::Range<Data>, r: u32, c: u32| match sheet.get_value((r, c)) {
+            Some(Data::String(s)) => s.clone(),
+            Some(Data::Float(f)) => f.to_string(),
+            other => format!("{other:?}"),
+        };
+        let main = book.worksheet_range("汇总").unwrap();
+        assert_eq!(text(&main, 0, 0), "青禾区文教体局2026年3月工作汇总");
+        assert_eq!(text(&main, 1, 7), "按时报送率");
+        assert_eq!(text(&main, 2, 1), "全局");
+        assert_eq!(text(&main, 2, 4), "7");
+        assert_eq!(text(&main, 2, 7), "75%");
+        assert_eq!(text(&main, 3, 0), "责任科室");
+        assert_eq!(text(&main, 3, 7), "—");
+        let excerpts = book.worksheet_range("报送摘录").unwrap();
+        assert_eq!(text(&excerpts, 1, 0), "新建幼儿园5所");
+        assert_eq!(text(&excerpts, 1, 1), "60%");
+        assert_eq!(text(&excerpts, 1, 3), "是");
+        let targets = book.worksheet_range("指标").unwrap();
+        assert_eq!(text(&targets, 1, 1), "新建幼儿园 ≥5所");
+        assert_eq!(text(&targets, 1, 2), "3");
     }
 
     #[test]

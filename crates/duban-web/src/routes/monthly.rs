@@ -16,7 +16,9 @@ use crate::views::{Chrome, html};
 
 /// `/monthly`.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/monthly", get(page))
+    Router::new()
+        .route("/monthly", get(page))
+        .route("/monthly.xlsx", get(download))
 }
 
 #[derive(Deserialize, Default)]
@@ -33,16 +35,44 @@ struct MonthlyPage {
     next: String,
 }
 
+/// The month asked for, or the current one.
+fn month_of(
+    q: &MonthQuery,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Month, duban_core::service::Error> {
+    match q.month.as_deref().filter(|m| !m.trim().is_empty()) {
+        Some(text) => Month::parse(text),
+        None => Ok(Month::of(local_date(now))),
+    }
+}
+
+/// `GET /monthly.xlsx?month=2026-03`: the 月汇总 as a workbook.
+async fn download(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<MonthQuery>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let month = month_of(&q, ctx.now)?;
+    let m = monthly_summary(&ctx, month).await?;
+    let bureau = duban_core::service::ledger::bureau_name(&ctx).await?;
+    let title = format!("{bureau}{}工作汇总", month.label());
+    let bytes = duban_plan::export::monthly_xlsx(&title, &m)
+        .map_err(duban_core::service::Error::Internal)?;
+    Ok(crate::views::download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{title}.xlsx"),
+        bytes,
+    ))
+}
+
 async fn page(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<MonthQuery>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
-    let month = match q.month.as_deref().filter(|m| !m.trim().is_empty()) {
-        Some(text) => Month::parse(text)?,
-        None => Month::of(local_date(ctx.now)),
-    };
+    let month = month_of(&q, ctx.now)?;
     let m = monthly_summary(&ctx, month).await?;
     let (prev, next) = month.neighbours();
     Ok(html(&MonthlyPage {

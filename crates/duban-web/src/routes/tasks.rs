@@ -460,33 +460,17 @@ async fn save_milestones(
     finish(&state, &session, id, outcome, "milestones").await
 }
 
-/// `Content-Disposition` for a download named `name` (RFC 5987, so Chinese names survive).
-fn attachment_named(name: &str) -> String {
-    format!(
-        "attachment; filename=\"ledger\"; filename*=UTF-8''{}",
-        views::url_encode(name)
-    )
-}
-
 /// `GET /ledger.xlsx`: the 台账 of every task the user may see.
 async fn ledger_xlsx(State(state): State<AppState>, session: Session) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     let title = duban_core::service::ledger::ledger_title(&ctx).await?;
     let rows = duban_core::service::ledger::ledger(&ctx).await?;
     let bytes = duban_plan::export::ledger_xlsx(&title, &rows).map_err(Error::Internal)?;
-    Ok(axum::response::IntoResponse::into_response((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                attachment_named(&format!("{title}.xlsx")),
-            ),
-        ],
+    Ok(views::download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{title}.xlsx"),
         bytes,
-    )))
+    ))
 }
 
 /// `GET /ledger.csv`: the same 台账 as CSV.
@@ -494,17 +478,9 @@ async fn ledger_csv(State(state): State<AppState>, session: Session) -> AppResul
     let ctx = state.ctx(session.actor());
     let title = duban_core::service::ledger::ledger_title(&ctx).await?;
     let rows = duban_core::service::ledger::ledger(&ctx).await?;
-    Ok(axum::response::IntoResponse::into_response((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                attachment_named(&format!("{title}.csv")),
-            ),
-        ],
+    Ok(views::download(
+        "text/csv; charset=utf-8",
+        &format!("{title}.csv"),
         duban_plan::export::ledger_csv(&rows),
-    )))
+    ))
 }

@@ -218,6 +218,50 @@ fn export_ledger_writes_a_workbook_and_a_csv_of_every_published_task() {
         .and_then(|s| s.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("row count in {said}"));
+    // The monthly summary goes the same way, as a workbook only.
+    let monthly = dir.join("月汇总.xlsx");
+    let monthly_arg = monthly.to_string_lossy().into_owned();
+    let out = duban_in(
+        &dir,
+        &[
+            "export",
+            "monthly",
+            "--period",
+            "2026-11",
+            "--out",
+            &monthly_arg,
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut book: Xlsx<_> = calamine::open_workbook(&monthly).unwrap_or_else(|e| panic!("{e}"));
+    let summary = book
+        .worksheet_range("汇总")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        matches!(summary.get_value((0, 0)), Some(Data::String(t)) if t.ends_with("2026年11月工作汇总"))
+    );
+    assert!(matches!(summary.get_value((2, 1)), Some(Data::String(t)) if t == "全局"));
+    let out = duban_in(&dir, &["export", "monthly", "--out", "x.csv"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let out = duban_in(
+        &dir,
+        &[
+            "export",
+            "monthly",
+            "--period",
+            "2026-13",
+            "--out",
+            &monthly_arg,
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是有效月份"));
     assert!(rows >= 60, "{said}");
     let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap_or_else(|e| panic!("{e}"));
     let sheet = book
