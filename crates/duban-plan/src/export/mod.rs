@@ -8,6 +8,31 @@ use duban_core::service::monthly::{MonthlyGroup, MonthlySummary};
 use duban_core::tasks::Light;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
+/// The cell styles every exported workbook shares: bordered, wrapped body cells; grey bold
+/// headings; a large bold title.
+struct Formats {
+    cell: Format,
+    heading: Format,
+    title: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let border = Format::new().set_border(FormatBorder::Thin);
+        Self {
+            cell: border.clone().set_text_wrap().set_align(FormatAlign::Top),
+            heading: border
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(0xF2F2F2)),
+            title: Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center),
+        }
+    }
+}
+
 /// Column widths of the ledger (in characters), matching [`LEDGER_HEADINGS`].
 const WIDTHS: [f64; 9] = [6.0, 36.0, 10.0, 14.0, 18.0, 10.0, 12.0, 48.0, 10.0];
 
@@ -20,17 +45,11 @@ fn write_xlsx(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("台账")?;
-    let border = Format::new().set_border(FormatBorder::Thin);
-    let cell = border.clone().set_text_wrap().set_align(FormatAlign::Top);
-    let heading = border
-        .clone()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_background_color(Color::RGB(0xF2F2F2));
-    let title_format = Format::new()
-        .set_bold()
-        .set_font_size(16)
-        .set_align(FormatAlign::Center);
+    let Formats {
+        cell,
+        heading,
+        title: title_format,
+    } = Formats::new();
     let programme = cell.clone().set_bold();
     sheet.merge_range(
         0,
@@ -139,17 +158,11 @@ pub const MONTHLY_HEADINGS: [&str; 8] = [
 
 fn write_monthly(title: &str, summary: &MonthlySummary) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
-    let border = Format::new().set_border(FormatBorder::Thin);
-    let cell = border.clone().set_text_wrap().set_align(FormatAlign::Top);
-    let heading = border
-        .clone()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_background_color(Color::RGB(0xF2F2F2));
-    let title_format = Format::new()
-        .set_bold()
-        .set_font_size(16)
-        .set_align(FormatAlign::Center);
+    let Formats {
+        cell,
+        heading,
+        title: title_format,
+    } = Formats::new();
     let rate = |g: &MonthlyGroup| {
         g.on_time_rate()
             .map(|r| format!("{}%", duban_core::tasks::format_number(r)))
