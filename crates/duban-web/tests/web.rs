@@ -1575,3 +1575,43 @@ fn the_monthly_summary_downloads_as_a_workbook() {
     assert_eq!(sup.get("/monthly.xlsx?month=bad").status, 422);
     assert_eq!(app.login(Who::Lead).get("/monthly.xlsx").status, 403);
 }
+
+#[test]
+fn the_yearly_overview_marks_each_tasks_months() {
+    use chrono::Datelike;
+    let app = App::start();
+    let due = app.w.due;
+    let step = due - chrono::Duration::days(1);
+    let lines = format!("{} 完成方案论证", step.format("%Y-%m-%d"));
+    let sup = app.login(Who::Supervisor);
+    let r = sup.post(
+        &format!("/tasks/{}/milestones", app.w.t1),
+        &[("lines", lines.as_str())],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = sup.get(&format!("/yearly?year={}", due.year()));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let row = page
+        .body
+        .split("<tr>")
+        .find(|r| r.contains(T1_TITLE))
+        .expect("t1 has a line");
+    // Its deadline and milestone are marked, in the due month's column.
+    let cells: Vec<&str> = row.split(r#"<td class="month">"#).skip(1).collect();
+    assert_eq!(cells.len(), 12, "{row}");
+    let month = cells[due.month0() as usize];
+    assert!(month.contains(r#"title="完成时限""#), "{month}");
+    assert!(
+        cells[step.month0() as usize].contains("节点：完成方案论证"),
+        "{row}"
+    );
+    // A year without any of it lists nothing of the task.
+    let other_year = sup.get(&format!("/yearly?year={}", due.year() + 3));
+    assert!(!other_year.body.contains(T1_TITLE));
+    // Units see only their own lines.
+    let other = app
+        .login(Who::Other)
+        .get(&format!("/yearly?year={}", due.year()));
+    assert_eq!(other.status, 200);
+    assert!(!other.body.contains(T1_TITLE));
+}

@@ -17,6 +17,7 @@ pub mod snapshot;
 pub mod stats;
 pub mod tasks;
 pub mod users;
+pub mod yearly;
 
 use chrono::{DateTime, Utc};
 

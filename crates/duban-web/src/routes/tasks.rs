@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard_page))
         .route("/tasks", get(task_list))
+        .route("/yearly", get(yearly_page))
         .route("/ledger.xlsx", get(ledger_xlsx))
         .route("/ledger.csv", get(ledger_csv))
         .route("/tasks/{id}", get(task_page))
@@ -74,6 +75,7 @@ async fn dashboard_page(
 /// should never produce an error page).
 #[derive(Deserialize, Default, Clone)]
 struct ListQuery {
+    year: Option<i32>,
     plan: Option<String>,
     programme: Option<String>,
     unit: Option<String>,
@@ -483,4 +485,62 @@ async fn ledger_csv(State(state): State<AppState>, session: Session) -> AppResul
         &format!("{title}.csv"),
         duban_plan::export::ledger_csv(&rows),
     ))
+}
+
+#[derive(Template)]
+#[template(path = "yearly.html")]
+struct YearlyPage {
+    chrome: Chrome,
+    year: i32,
+    lines: Vec<duban_core::service::yearly::YearLine>,
+    names: Names,
+    filters: ListQuery,
+    units: Vec<(OrgUnitId, String)>,
+}
+
+impl YearlyPage {
+    /// The symbol and tooltip of a mark.
+    fn mark(&self, m: &duban_core::service::yearly::Mark) -> (&'static str, String) {
+        use duban_core::service::yearly::Mark;
+        match m {
+            Mark::Start => ("▷", "开始".into()),
+            Mark::Milestone(title) => ("◆", format!("节点：{title}")),
+            Mark::Due { moved: false } => ("▲", "完成时限".into()),
+            Mark::Due { moved: true } => ("▲", "延期后的完成时限".into()),
+            Mark::OriginalDue => ("△", "原定完成时限".into()),
+            Mark::Completed { late: false } => ("✓", "办结".into()),
+            Mark::Completed { late: true } => ("✓", "逾期办结".into()),
+        }
+    }
+}
+
+/// `GET /yearly?year=2026&unit=…`: 年统筹, tasks × months.
+async fn yearly_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(filters): Query<ListQuery>,
+) -> AppResult<Response> {
+    use chrono::Datelike;
+    let ctx = state.ctx(session.actor());
+    let year = filters
+        .year
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| duban_core::tasks::local_date(ctx.now).year());
+    let lines = duban_core::service::yearly::yearly(&ctx, year, &filters.to_query()).await?;
+    let names = Names::load(&ctx).await?;
+    let mut units: Vec<(OrgUnitId, String)> = lines
+        .iter()
+        .filter_map(|l| l.row.task.lead_unit)
+        .map(|u| (u, names.unit_by_id(u)))
+        .collect();
+    units.sort();
+    units.dedup();
+    Ok(html(&YearlyPage {
+        chrome: Chrome::new(format!("{year}年统筹"), &session, "/yearly"),
+        year,
+        lines,
+        names,
+        filters,
+        units,
+    }))
 }

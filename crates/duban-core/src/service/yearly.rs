@@ -1,0 +1,79 @@
+//! 年统筹: the year at a glance — every task the actor may see against the twelve months, with
+//! its start, milestones, deadline (moved or not) and completion marked in their months.
+
+use std::sync::Arc;
+
+use chrono::Datelike;
+
+use super::tasks::{TaskQuery, TaskRow, assessed_tasks, filter_rows};
+use super::{Ctx, Result};
+use crate::tasks::local_date;
+
+/// What happens to a task in a month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mark {
+    /// Work starts (开始).
+    Start,
+    /// A milestone (节点) falls due; its title.
+    Milestone(String),
+    /// The current deadline (完成时限); `moved` when an extension moved it here.
+    Due {
+        /// The deadline was extended to this month.
+        moved: bool,
+    },
+    /// The original deadline, when an extension moved it to a later month.
+    OriginalDue,
+    /// Completed (办结); `late` after the original deadline.
+    Completed {
+        /// Completed after the original deadline.
+        late: bool,
+    },
+}
+
+/// A task's line in the year.
+#[derive(Debug, Clone)]
+pub struct YearLine {
+    /// The task with its light.
+    pub row: Arc<TaskRow>,
+    /// Marks per month, January first.
+    pub months: [Vec<Mark>; 12],
+}
+
+/// Every task the actor may see that touches `year`, filtered by `query`, in list order
+/// (red first, then by deadline).
+pub async fn yearly(ctx: &Ctx<'_>, year: i32, query: &TaskQuery) -> Result<Vec<YearLine>> {
+    let rows = filter_rows(assessed_tasks(ctx, None).await?, query);
+    let mut out = Vec::new();
+    for row in rows.into_iter().filter(|r| !r.is_parent) {
+        let tl = &row.task.timeline;
+        let mut months: [Vec<Mark>; 12] = Default::default();
+        let mut put = |date: chrono::NaiveDate, mark: Mark| {
+            if date.year() == year {
+                months[date.month0() as usize].push(mark);
+            }
+        };
+        put(tl.start, Mark::Start);
+        for m in &row.task.milestones {
+            put(m.date, Mark::Milestone(m.title.clone()));
+        }
+        let moved = tl.due != tl.original_due;
+        if moved {
+            put(tl.original_due, Mark::OriginalDue);
+        }
+        put(tl.due, Mark::Due { moved });
+        if let Some(at) = tl.completed_at {
+            put(
+                local_date(at),
+                Mark::Completed {
+                    late: row.assessment.was_late,
+                },
+            );
+        }
+        if months.iter().any(|m| !m.is_empty())
+            || (tl.start.year() <= year && tl.due.year() >= year)
+        {
+            out.push(YearLine { row, months });
+        }
+    }
+    Ok(out)
+}
