@@ -1605,6 +1605,23 @@ fn the_yearly_overview_marks_each_tasks_months() {
         cells[step.month0() as usize].contains("节点：完成方案论证"),
         "{row}"
     );
+    // The same grid as a workbook.
+    {
+        use calamine::{Data, Reader, Xlsx};
+        let r = sup.get(&format!("/yearly.xlsx?year={}", due.year()));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let mut book = Xlsx::new(std::io::Cursor::new(r.bytes.clone())).unwrap();
+        let sheet = book.worksheet_range("年统筹").unwrap();
+        let text = |row: usize, col: usize| match sheet.get_value((row as u32, col as u32)) {
+            Some(Data::String(s)) => s.clone(),
+            _ => String::new(),
+        };
+        let line = (2..sheet.height())
+            .find(|r| text(*r, 1) == T1_TITLE)
+            .expect("t1 in the workbook");
+        assert!(text(line, 5 + due.month0() as usize).contains('▲'));
+        assert!(text(line, 5 + step.month0() as usize).contains("◆完成方案论证"));
+    }
     // A year without any of it lists nothing of the task.
     let other_year = sup.get(&format!("/yearly?year={}", due.year() + 3));
     assert!(!other_year.body.contains(T1_TITLE));

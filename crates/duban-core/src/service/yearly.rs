@@ -30,6 +30,32 @@ pub enum Mark {
     },
 }
 
+impl Mark {
+    /// The symbol in a month cell: ▷ 开始, ◆ 节点, ▲ 完成时限, △ 原定完成时限, ✓ 办结.
+    pub fn symbol(&self) -> &'static str {
+        match self {
+            Mark::Start => "▷",
+            Mark::Milestone(_) => "◆",
+            Mark::Due { .. } => "▲",
+            Mark::OriginalDue => "△",
+            Mark::Completed { .. } => "✓",
+        }
+    }
+
+    /// What the symbol means, in words.
+    pub fn describe(&self) -> String {
+        match self {
+            Mark::Start => "开始".into(),
+            Mark::Milestone(title) => format!("节点：{title}"),
+            Mark::Due { moved: false } => "完成时限".into(),
+            Mark::Due { moved: true } => "延期后的完成时限".into(),
+            Mark::OriginalDue => "原定完成时限".into(),
+            Mark::Completed { late: false } => "办结".into(),
+            Mark::Completed { late: true } => "逾期办结".into(),
+        }
+    }
+}
+
 /// A task's line in the year.
 #[derive(Debug, Clone)]
 pub struct YearLine {
@@ -37,6 +63,25 @@ pub struct YearLine {
     pub row: Arc<TaskRow>,
     /// Marks per month, January first.
     pub months: [Vec<Mark>; 12],
+}
+
+impl YearLine {
+    /// A month's marks as text for a spreadsheet cell: `◆完成招标 ▲`.
+    pub fn month_text(&self, month0: usize) -> String {
+        self.months
+            .get(month0)
+            .map(|marks| {
+                marks
+                    .iter()
+                    .map(|m| match m {
+                        Mark::Milestone(title) => format!("◆{title}"),
+                        other => other.symbol().to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    }
 }
 
 /// Every task the actor may see that touches `year`, filtered by `query`, in list order

@@ -82,17 +82,7 @@ fn write_xlsx(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError> {
         for (col, text) in texts.iter().enumerate() {
             sheet.write_string_with_format(r, col as u16, text.as_str(), f)?;
         }
-        let tint = match row.light {
-            Light::Red => Some(0xF8CBAD),
-            Light::Yellow => Some(0xFFE699),
-            Light::Green => Some(0xC6EFCE),
-            Light::None => None,
-        };
-        let status = match tint {
-            Some(rgb) => f.clone().set_background_color(Color::RGB(rgb)),
-            None => f.clone(),
-        };
-        sheet.write_string_with_format(r, 8, &row.status, &status)?;
+        sheet.write_string_with_format(r, 8, &row.status, &tinted(f, row.light))?;
     }
     workbook.save_to_buffer()
 }
@@ -250,6 +240,81 @@ fn write_monthly(title: &str, summary: &MonthlySummary) -> Result<Vec<u8>, XlsxE
     workbook.save_to_buffer()
 }
 
+/// One task's line of the 年统筹 workbook: what it is, then what happens in each month (text
+/// such as `◆完成招标 ▲`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearRow {
+    /// 工作任务.
+    pub title: String,
+    /// 责任科室.
+    pub lead_unit: String,
+    /// 完成时限, `2026-12-31`.
+    pub due: String,
+    /// 状态 (红灯 / 已办结 …).
+    pub status: String,
+    /// The light, for tinting the 状态 cell.
+    pub light: Light,
+    /// January to December.
+    pub months: [String; 12],
+}
+
+/// The 年统筹 as .xlsx bytes: a title row, the headings (序号, 工作任务, 责任科室, 完成时限, 状态,
+/// 1月 … 12月), one row per task.
+pub fn yearly_xlsx(title: &str, rows: &[YearRow]) -> Result<Vec<u8>, String> {
+    write_yearly(title, rows).map_err(|e| format!("无法生成年统筹表格：{e}"))
+}
+
+fn write_yearly(title: &str, rows: &[YearRow]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("年统筹")?;
+    let Formats {
+        cell,
+        heading,
+        title: title_format,
+    } = Formats::new();
+    let mut headings: Vec<String> = ["序号", "工作任务", "责任科室", "完成时限", "状态"]
+        .iter()
+        .map(|h| (*h).to_owned())
+        .collect();
+    headings.extend((1..=12).map(|m| format!("{m}月")));
+    sheet.merge_range(0, 0, 0, (headings.len() - 1) as u16, title, &title_format)?;
+    for (col, name) in headings.iter().enumerate() {
+        sheet.write_string_with_format(1, col as u16, name, &heading)?;
+        let width = match col {
+            1 => 36.0,
+            2 => 14.0,
+            3 | 4 => 11.0,
+            0 => 6.0,
+            _ => 12.0,
+        };
+        sheet.set_column_width(col as u16, width)?;
+    }
+    sheet.set_freeze_panes(2, 2)?;
+    for (i, row) in rows.iter().enumerate() {
+        let r = (i + 2) as u32;
+        sheet.write_string_with_format(r, 0, (i + 1).to_string(), &cell)?;
+        sheet.write_string_with_format(r, 1, &row.title, &cell)?;
+        sheet.write_string_with_format(r, 2, &row.lead_unit, &cell)?;
+        sheet.write_string_with_format(r, 3, &row.due, &cell)?;
+        sheet.write_string_with_format(r, 4, &row.status, &tinted(&cell, row.light))?;
+        for (m, text) in row.months.iter().enumerate() {
+            sheet.write_string_with_format(r, (m + 5) as u16, text, &cell)?;
+        }
+    }
+    workbook.save_to_buffer()
+}
+
+/// `format` with the light's tint (none for no light).
+fn tinted(format: &Format, light: Light) -> Format {
+    match light {
+        Light::Red => format.clone().set_background_color(Color::RGB(0xF8CBAD)),
+        Light::Yellow => format.clone().set_background_color(Color::RGB(0xFFE699)),
+        Light::Green => format.clone().set_background_color(Color::RGB(0xC6EFCE)),
+        Light::None => format.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,6 +463,34 @@ mod tests {
         let targets = book.worksheet_range("指标").unwrap();
         assert_eq!(text(&targets, 1, 1), "新建幼儿园 ≥5所");
         assert_eq!(text(&targets, 1, 2), "3");
+    }
+
+    #[test]
+    fn the_yearly_workbook_has_a_column_per_month() {
+        let mut months: [String; 12] = Default::default();
+        months[5] = "◆完成招标".into();
+        months[11] = "▲".into();
+        let rows = [YearRow {
+            title: "新建幼儿园5所".into(),
+            lead_unit: "学前教育科".into(),
+            due: "2026-12-31".into(),
+            status: "绿灯".into(),
+            light: Light::Green,
+            months,
+        }];
+        let bytes = yearly_xlsx("2026年统筹", &rows).unwrap();
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("年统筹").unwrap();
+        let text = |r: u32, c: u32| match sheet.get_value((r, c)) {
+            Some(Data::String(s)) => s.clone(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(text(0, 0), "2026年统筹");
+        assert_eq!(text(1, 5), "1月");
+        assert_eq!(text(1, 16), "12月");
+        assert_eq!(text(2, 1), "新建幼儿园5所");
+        assert_eq!(text(2, 10), "◆完成招标");
+        assert_eq!(text(2, 16), "▲");
     }
 
     #[test]

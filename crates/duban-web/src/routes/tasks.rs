@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(dashboard_page))
         .route("/tasks", get(task_list))
         .route("/yearly", get(yearly_page))
+        .route("/yearly.xlsx", get(yearly_xlsx))
         .route("/ledger.xlsx", get(ledger_xlsx))
         .route("/ledger.csv", get(ledger_csv))
         .route("/tasks/{id}", get(task_page))
@@ -498,20 +499,47 @@ struct YearlyPage {
     units: Vec<(OrgUnitId, String)>,
 }
 
-impl YearlyPage {
-    /// The symbol and tooltip of a mark.
-    fn mark(&self, m: &duban_core::service::yearly::Mark) -> (&'static str, String) {
-        use duban_core::service::yearly::Mark;
-        match m {
-            Mark::Start => ("▷", "开始".into()),
-            Mark::Milestone(title) => ("◆", format!("节点：{title}")),
-            Mark::Due { moved: false } => ("▲", "完成时限".into()),
-            Mark::Due { moved: true } => ("▲", "延期后的完成时限".into()),
-            Mark::OriginalDue => ("△", "原定完成时限".into()),
-            Mark::Completed { late: false } => ("✓", "办结".into()),
-            Mark::Completed { late: true } => ("✓", "逾期办结".into()),
-        }
-    }
+/// The year asked for, or the current one.
+fn year_of(filters: &ListQuery, now: chrono::DateTime<chrono::Utc>) -> i32 {
+    use chrono::Datelike;
+    filters
+        .year
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| duban_core::tasks::local_date(now).year())
+}
+
+/// `GET /yearly.xlsx?year=2026&…`: the 年统筹 grid as a workbook, with the same filters.
+async fn yearly_xlsx(
+    State(state): State<AppState>,
+    session: Session,
+    Query(filters): Query<ListQuery>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let year = year_of(&filters, ctx.now);
+    let lines = duban_core::service::yearly::yearly(&ctx, year, &filters.to_query()).await?;
+    let names = Names::load(&ctx).await?;
+    let rows: Vec<duban_plan::export::YearRow> = lines
+        .iter()
+        .map(|l| duban_plan::export::YearRow {
+            title: l.row.task.title.clone(),
+            lead_unit: names.unit(&l.row.task.lead_unit),
+            due: views::date(&l.row.task.timeline.due),
+            status: match l.row.task.status {
+                TaskStatus::Published => format!("{}灯", l.row.assessment.light.label()),
+                other => other.label().to_owned(),
+            },
+            light: l.row.assessment.light,
+            months: std::array::from_fn(|m| l.month_text(m)),
+        })
+        .collect();
+    let bureau = duban_core::service::ledger::bureau_name(&ctx).await?;
+    let title = format!("{bureau}{year}年工作统筹");
+    let bytes = duban_plan::export::yearly_xlsx(&title, &rows).map_err(Error::Internal)?;
+    Ok(views::download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{title}.xlsx"),
+        bytes,
+    ))
 }
 
 /// `GET /yearly?year=2026&unit=…`: 年统筹, tasks × months.
@@ -520,12 +548,8 @@ async fn yearly_page(
     session: Session,
     Query(filters): Query<ListQuery>,
 ) -> AppResult<Response> {
-    use chrono::Datelike;
     let ctx = state.ctx(session.actor());
-    let year = filters
-        .year
-        .filter(|y| (2000..=2100).contains(y))
-        .unwrap_or_else(|| duban_core::tasks::local_date(ctx.now).year());
+    let year = year_of(&filters, ctx.now);
     let lines = duban_core::service::yearly::yearly(&ctx, year, &filters.to_query()).await?;
     let names = Names::load(&ctx).await?;
     let mut units: Vec<(OrgUnitId, String)> = lines
