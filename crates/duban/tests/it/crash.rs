@@ -9,15 +9,14 @@
 //! accepted; an acknowledged submission must be there exactly.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-const READY: &str = "督办 duban 已启动：http://";
 const COOKIE: &str = "duban_session";
 /// At most this many drafts are saved before a task's submission.
 const MAX_DRAFTS: usize = 4;
@@ -28,69 +27,14 @@ fn drafts_before_submit(id: i64) -> usize {
     id.unsigned_abs() as usize % (MAX_DRAFTS + 1)
 }
 
-/// The running server; killed (SIGKILL) and reaped when dropped, on every path.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::support::{Server, start_server};
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("duban-it-crash-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    dir
+    crate::support::temp_dir("crash", name)
 }
 
-/// Starts `duban serve --listen 127.0.0.1:0 --data-dir dir` and waits for its address.
 fn start(dir: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_duban"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .env_remove("DUBAN_DATABASE_URL")
-        .env_remove("DUBAN_DATA_DIR")
-        .env_remove("DUBAN_LISTEN")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run duban: {e}"));
-    let stdout = child.stdout.take();
-    let mut server = Server {
-        child,
-        addr: String::new(),
-    };
-    let Some(stdout) = stdout else {
-        panic!("no stdout");
-    };
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut seen = Vec::new();
-    loop {
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(line) => {
-                if let Some(addr) = line.strip_prefix(READY) {
-                    server.addr = addr.trim().to_owned();
-                    return server;
-                }
-                seen.push(line);
-            }
-            Err(e) => panic!("server did not start ({e}); stdout: {seen:?}"),
-        }
-    }
+    start_server(dir, &[])
 }
 
 /// A response: status, lower-cased headers, body.

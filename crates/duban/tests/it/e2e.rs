@@ -13,7 +13,6 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -21,7 +20,6 @@ use serde_json::{Value, json};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const SHOTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/e2e");
-const READY: &str = "督办 duban 已启动：http://";
 /// The W3C key of an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// How long to wait for an element or a page to show up.
@@ -67,46 +65,6 @@ impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-/// Starts `duban serve` on 127.0.0.1:0 over `dir` and returns it with its address.
-fn start_server(dir: &Path) -> (Process, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_duban"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .env_remove("DUBAN_DATABASE_URL")
-        .env_remove("DUBAN_DATA_DIR")
-        .env_remove("DUBAN_LISTEN")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run duban: {e}"));
-    let stdout = child.stdout.take();
-    let server = Process(child);
-    let Some(stdout) = stdout else {
-        panic!("no stdout");
-    };
-    let (tx, rx) = mpsc::channel();
-    // Reads stdout to the end so the server never blocks on a full pipe.
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut seen = Vec::new();
-    loop {
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(line) => match line.strip_prefix(READY) {
-                Some(addr) => return (server, addr.trim().to_owned()),
-                None => seen.push(line),
-            },
-            Err(e) => panic!("server did not start ({e}); stdout: {seen:?}"),
-        }
     }
 }
 
@@ -544,7 +502,8 @@ fn a_plan_goes_from_import_to_completion_in_a_real_browser() {
     // Chromium starts while the server loads the demo.
     let (_server, mut b) = std::thread::scope(|s| {
         let browser = s.spawn(|| Browser::start(&profile));
-        let (server, addr) = start_server(&data);
+        let server = crate::support::start_server(&data, &[]);
+        let addr = server.addr.clone();
         let mut browser = browser
             .join()
             .unwrap_or_else(|_| panic!("Chromium did not start"));

@@ -5,3 +5,4 @@ mod crash;
 mod e2e;
 mod serve;
 mod store_cli;
+mod support;

@@ -1,82 +1,20 @@
 //! `duban serve` as an admin starts it: the real binary on 127.0.0.1:0 over a temporary data
 //! directory, spoken to with a tiny HTTP/1.1 client over `std::net::TcpStream`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::Duration;
 
-const READY: &str = "督办 duban 已启动：http://";
-
-/// The running server; killed (and reaped) when dropped, on every path including panics.
-struct Server {
-    child: Child,
-    addr: String,
-    stdout: Vec<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::support::{Server, start_server};
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("duban-it-serve-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    dir
+    crate::support::temp_dir("serve", name)
 }
 
-/// Starts `duban serve --listen 127.0.0.1:0` on `dir` and waits (60 s at most) for the line that
-/// names the bound address.
 fn start(dir: &Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_duban"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .args(extra)
-        .env_remove("DUBAN_DATABASE_URL")
-        .env_remove("DUBAN_DATA_DIR")
-        .env_remove("DUBAN_LISTEN")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run duban: {e}"));
-    let stdout = child.stdout.take();
-    let mut server = Server {
-        child,
-        addr: String::new(),
-        stdout: Vec::new(),
-    };
-    let Some(stdout) = stdout else {
-        panic!("no stdout");
-    };
-    let (tx, rx) = mpsc::channel();
-    // Reads stdout to the end so the server never blocks on a full pipe.
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    loop {
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(line) => {
-                if let Some(addr) = line.strip_prefix(READY) {
-                    server.addr = addr.trim().to_owned();
-                    return server;
-                }
-                server.stdout.push(line);
-            }
-            Err(e) => panic!("server did not start ({e}); stdout: {:?}", server.stdout),
-        }
-    }
+    start_server(dir, extra)
 }
 
 /// Status, lower-cased headers and body of `GET path`.
