@@ -17,6 +17,8 @@ compile_error!("duban-store needs at least one backend: feature `sqlite` or `pos
 
 #[macro_use]
 mod sql;
+#[macro_use]
+mod followup_sql;
 
 #[cfg(feature = "postgres")]
 pub mod postgres;

@@ -361,6 +361,7 @@ macro_rules! sql_store {
             updated_at: DbTime,
             review_comment: Option<String>,
             reviewed_by: Option<i64>,
+            return_count: i64,
         }
 
         impl ReportRow {
@@ -380,6 +381,7 @@ macro_rules! sql_store {
                     updated_at: from_db_time(row.updated_at)?,
                     review_comment: row.review_comment,
                     reviewed_by: row.reviewed_by.map(UserId),
+                    returns: u32::try_from(row.return_count).unwrap_or(0),
                     values,
                 })
             }
@@ -464,7 +466,7 @@ macro_rules! sql_store {
 
         const REPORT_COLUMNS: &str = "id, task_id, period_start, progress_text, problems, \
             next_steps, percent, needs_coordination, state, first_submitted_at, updated_at, \
-            review_comment, reviewed_by";
+            review_comment, reviewed_by, return_count";
 
         /// The report with this id, inside the caller's transaction.
         async fn load_report(
@@ -1514,7 +1516,8 @@ macro_rules! sql_store {
                 let comment = comment.map(str::trim).filter(|c| !c.is_empty());
                 let row: Option<ReportRow> = sqlx::query_as(&format!(
                     "update reports set state = $2, review_comment = $3, reviewed_by = $4, \
-                     updated_at = $5 where id = $1 and state = $6 returning {REPORT_COLUMNS}"
+                     updated_at = $5, return_count = return_count + $7 \
+                     where id = $1 and state = $6 returning {REPORT_COLUMNS}"
                 ))
                 .bind(id.0)
                 .bind(state.code())
@@ -1522,6 +1525,7 @@ macro_rules! sql_store {
                 .bind(actor.map(|a| a.0))
                 .bind(to_db_time(now()))
                 .bind(ReportState::Submitted.code())
+                .bind(i64::from(!accept))
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(map_err)?;
@@ -1837,16 +1841,16 @@ macro_rules! sql_store {
             async fn list_report_summaries(
                 &self,
             ) -> Result<Vec<(TaskId, ReportSummary)>, StoreError> {
-                let rows: Vec<(i64, chrono::NaiveDate, Option<DbTime>, String, f64)> =
+                let rows: Vec<(i64, chrono::NaiveDate, Option<DbTime>, String, f64, i64)> =
                     sqlx::query_as(
-                        "select task_id, period_start, first_submitted_at, state, percent \
-                         from reports order by task_id, period_start",
+                        "select task_id, period_start, first_submitted_at, state, percent, \
+                         return_count from reports order by task_id, period_start",
                     )
                     .fetch_all(&self.pool)
                     .await
                     .map_err(map_err)?;
                 rows.into_iter()
-                    .map(|(task, period_start, submitted_at, state, percent)| {
+                    .map(|(task, period_start, submitted_at, state, percent, returns)| {
                         Ok((
                             TaskId(task),
                             ReportSummary {
@@ -1854,6 +1858,7 @@ macro_rules! sql_store {
                                 submitted_at: submitted_at.map(from_db_time).transpose()?,
                                 state: ReportState::from_code(&state).map_err(bad_row)?,
                                 percent,
+                                returns: u32::try_from(returns).unwrap_or(0),
                             },
                         ))
                     })

@@ -138,6 +138,26 @@ impl WorkCalendar {
         date
     }
 
+    /// The workday `n` workdays before `date` (counting from the workday on or before it):
+    /// `n = 0` is that workday itself. Used to place reminders before a deadline.
+    pub fn workdays_before(&self, date: NaiveDate, n: u32) -> NaiveDate {
+        let mut d = self.workday_on_or_before(date);
+        for _ in 0..n {
+            d = self.workday_on_or_before(d - Duration::days(1));
+        }
+        d
+    }
+
+    /// The workday `n` workdays after `date` (`n = 0`: the workday on or after it). Used for
+    /// reply-by dates: issued on Monday with 3 working days to answer → Thursday.
+    pub fn workdays_after(&self, date: NaiveDate, n: u32) -> NaiveDate {
+        let mut d = date;
+        for _ in 0..n {
+            d = self.workday_on_or_after(d + Duration::days(1));
+        }
+        self.workday_on_or_after(d)
+    }
+
     /// The exceptional days of `year`, by date.
     pub fn days_of_year(&self, year: i32) -> Vec<&CalendarDay> {
         self.days

@@ -7,11 +7,14 @@
 
 pub mod accountability;
 pub mod calendar;
+pub mod inbox;
 pub mod ledger;
 pub mod monthly;
+pub mod notices;
 pub mod overview;
 pub mod plans;
 pub mod reports;
+pub mod scheduler;
 pub mod requests;
 pub mod snapshot;
 pub mod stats;

@@ -2,6 +2,8 @@
 //! (formal accountability) against a unit, optionally about one task, with the reason. Recorded
 //! by the 督查室 or a leader; read by them and by the unit concerned; counted in statistics.
 
+pub mod notices;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

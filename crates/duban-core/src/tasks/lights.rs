@@ -417,6 +417,7 @@ mod tests {
             submitted_at: Some(submitted_at),
             state: ReportState::Submitted,
             percent,
+            returns: 0,
         }
     }
 
@@ -765,6 +766,7 @@ mod tests {
             submitted_at: None,
             state: ReportState::Draft,
             percent: 5.0,
+            returns: 0,
         };
         let assessment = assess(
             &task,

@@ -235,6 +235,9 @@ pub struct ReportSummary {
     pub state: ReportState,
     /// 完成进度 as reported by people, 0–100.
     pub percent: f64,
+    /// How many times it was returned (退回) so far; two or more calls for a 督办单.
+    #[serde(default)]
+    pub returns: u32,
 }
 
 impl ReportSummary {

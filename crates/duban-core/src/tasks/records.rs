@@ -433,6 +433,9 @@ pub struct ReportRecord {
     pub review_comment: Option<String>,
     /// Who reviewed it last.
     pub reviewed_by: Option<UserId>,
+    /// How many times it was returned (退回).
+    #[serde(default)]
+    pub returns: u32,
     /// The measured target values, by target.
     pub values: Vec<TargetValue>,
 }
@@ -445,6 +448,7 @@ impl ReportRecord {
             submitted_at: self.first_submitted_at,
             state: self.state,
             percent: self.percent,
+            returns: self.returns,
         }
     }
 }

@@ -275,6 +275,7 @@ mod tests {
             submitted_at: Some(at),
             state: ReportState::Submitted,
             percent: 10.0,
+            returns: 0,
         }
     }
 
@@ -583,6 +584,7 @@ mod tests {
             submitted_at: None,
             state: ReportState::Draft,
             percent: 30.0,
+            returns: 0,
         };
         assert!(!is_on_time(&draft, &period));
     }

@@ -31,6 +31,11 @@ sql_store! {
     lock_audit = Some(AUDIT_LOCK),
 }
 
+followup_sql! {
+    store = PgStore,
+    db = Postgres,
+}
+
 impl PgStore {
     /// Connects to the PostgreSQL database at `url` and runs the migrations. The URL (which may
     /// hold a password) is never put into an error message.

@@ -36,6 +36,11 @@ sql_store! {
     lock_audit = None::<&'static str>,
 }
 
+followup_sql! {
+    store = SqliteStore,
+    db = Sqlite,
+}
+
 impl SqliteStore {
     /// Opens (creating when missing) the SQLite database at `url` and runs the migrations.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {

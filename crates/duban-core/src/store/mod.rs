@@ -7,7 +7,8 @@
 //! store never logs them and never puts them into an audit event.
 //!
 //! Grouped by area: org and users, sessions, plans and tasks, reports and their evidence,
-//! requests and 批示, audit.
+//! requests and 批示, audit; then, in [`FollowUpStore`], 督办单, the scheduler's job marks, the
+//! inbox, the outbox and notification preferences.
 //!
 //! Writes that move a task or a report from one state to another check the expected current
 //! state in the same statement that changes it, so two people acting at once cannot both win:
@@ -85,9 +86,13 @@ pub enum StoreError {
     Other(String),
 }
 
+mod followup;
+pub use followup::{Delivery, FollowUpStore, NoticeFilter};
+
 /// Persistence for every area of duban. See the module docs for the rules every method follows.
+/// The follow-up areas (督办单, scheduler, inbox, outbox) are in [`FollowUpStore`].
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: FollowUpStore + Send + Sync {
     /// Checks that the database answers (`GET /healthz`).
     async fn health(&self) -> Result<(), StoreError>;
 
