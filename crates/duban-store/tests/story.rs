@@ -19,6 +19,9 @@ use duban_core::tasks::{
 };
 use std::sync::Arc;
 
+#[path = "followup/mod.rs"]
+mod followup;
+
 /// Direct SQL access to the same database, to play the part of someone editing rows by hand.
 enum Raw {
     Sqlite(sqlx::SqlitePool),
@@ -176,6 +179,7 @@ async fn story(store: Arc<dyn Store>, raw: Raw) {
 
     plans_tasks_and_reports(&*store, bureau.id, department.id, school.id).await;
     targets_requests_and_sessions(&*store, department.id, school.id).await;
+    followup::followup_story(&*store).await;
 
     // Someone edits an audit row by hand: the chain names it.
     let changed = raw
@@ -1282,7 +1286,8 @@ async fn org_users_and_audit_story_passes_on_sqlite() {
 
     // A second connect runs no migration twice and sees the same data.
     let reopened = duban_store::connect(&url).await.unwrap();
-    assert_eq!(reopened.list_users().await.unwrap().len(), 6);
+    // (6 from the story, 3 from the follow-up story.)
+    assert_eq!(reopened.list_users().await.unwrap().len(), 9);
 }
 
 #[tokio::test]
@@ -1305,6 +1310,12 @@ async fn sqlite_backup_is_a_consistent_copy_with_an_intact_chain() {
     let events = restored.list_audit_events(0, 100).await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(verify_chain(&events), Ok(()));
+}
+
+#[tokio::test]
+async fn a_year_of_scheduler_ticks_fires_each_reminder_and_escalation_once() {
+    let dir = tempfile::tempdir().unwrap();
+    followup::a_year_of_ticks(dir.path()).await;
 }
 
 #[tokio::test]

@@ -30,6 +30,9 @@ use crate::tasks::{CadenceSettings, ReportSummary, TaskId, TaskRecord, TaskStatu
 pub struct ReminderSettings {
     /// Local time of day reminders are sent (and the 督办单 check runs), default 09:00.
     pub send_at: NaiveTime,
+    /// Nothing is sent from this local time until the next working morning (default 18:00):
+    /// what becomes due in the evening waits, unless its deadline passes first.
+    pub send_until: NaiveTime,
     /// Workdays before a report deadline the report reminder goes out (0: that morning).
     pub report_workdays_before: u32,
     /// Workdays before a task's deadline a reminder goes out, one per entry (default 5 and 1).
@@ -40,6 +43,7 @@ impl Default for ReminderSettings {
     fn default() -> Self {
         ReminderSettings {
             send_at: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+            send_until: NaiveTime::from_hms_opt(18, 0, 0).unwrap_or(NaiveTime::MIN),
             report_workdays_before: 0,
             task_workdays_before: vec![5, 1],
         }

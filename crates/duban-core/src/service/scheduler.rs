@@ -10,8 +10,9 @@
 //!   (`notice:{id}`) and retried by every tick until done, so a crash between them loses nothing;
 //! - after downtime, reminders whose moment passed are still sent while their deadline lies
 //!   ahead (only the latest slot of each, see [`crate::reminders`]), escalations are caught up;
-//! - on a day off (weekend, holiday, per the bureau's calendar) and before `send_at` on a
-//!   workday nothing is sent: what became due waits for the next working morning.
+//! - on a day off (weekend, holiday, per the bureau's calendar), and outside `send_at` ..
+//!   `send_until` on a workday, nothing is sent: what became due waits for the next working
+//!   morning.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -174,17 +175,28 @@ pub async fn tick(
     settings: &SchedulerSettings,
     routing: &Routing,
 ) -> Result<TickOutcome> {
+    let mut outcome = TickOutcome::default();
+    let today = local_date(now);
+    let reminders = &settings.reminders;
+    if now < local_instant(today, reminders.send_at)
+        || now >= local_instant(today, reminders.send_until)
+    {
+        return Ok(outcome);
+    }
+    // The calendar first (one small read), so that days off cost nothing more.
+    let is_workday = match snapshots {
+        Some(cache) => cache.get(store).await?.calendar.is_workday(today),
+        None => WorkCalendar::new(store.list_calendar_days().await?).is_workday(today),
+    };
+    if !is_workday {
+        return Ok(outcome);
+    }
+    outcome.working = true;
     let snapshot = match snapshots {
         Some(cache) => cache.get(store).await?,
         None => Arc::new(Snapshot::load(store, store.audit_head().await?).await?),
     };
     let calendar: &WorkCalendar = &snapshot.calendar;
-    let today = local_date(now);
-    let mut outcome = TickOutcome::default();
-    if !calendar.is_workday(today) || now < local_instant(today, settings.reminders.send_at) {
-        return Ok(outcome);
-    }
-    outcome.working = true;
     let cadence = snapshot.cadence(cadence);
     let audience = Audience::load(store, snapshot.users.clone()).await?;
     let fired: HashSet<String> = store
