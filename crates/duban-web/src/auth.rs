@@ -99,6 +99,8 @@ pub struct Session {
     pub csrf: String,
     /// The stored session's token hash (for sign-out).
     pub token_hash: String,
+    /// Unread inbox messages (the header's badge).
+    pub unread: i64,
 }
 
 impl Session {
@@ -126,10 +128,12 @@ pub async fn load_session(
     if !record.is_valid_at(state.now()) || !user.active {
         return Ok(None);
     }
+    let unread = state.store.unread_count(user.id).await?;
     Ok(Some(Session {
         user,
         csrf: record.csrf_token,
         token_hash: hash,
+        unread,
     }))
 }
 

@@ -14,6 +14,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod background;
 pub mod charts;
 pub mod error;
 pub mod routes;
@@ -58,6 +59,8 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::accountability::router())
         .merge(routes::stats::router())
         .merge(routes::monthly::router())
+        .merge(routes::notices::router())
+        .merge(routes::inbox::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,11 +1,14 @@
-//! What every handler shares: the store, the settings, the login throttle and the clock.
+//! What every handler shares: the store, the settings, the login throttle, the clock and the
+//! background workers' wake-up call.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use duban_core::access::Actor;
+use duban_core::notify::{NotifyKind, RobotRoute};
 use duban_core::service::Ctx;
+use duban_core::service::scheduler::{Routing, SchedulerSettings};
 use duban_core::service::snapshot::SnapshotCache;
 use duban_core::store::Store;
 use duban_core::tasks::CadenceSettings;
@@ -23,6 +26,50 @@ pub struct WebSettings {
     pub max_upload_bytes: usize,
     /// Mark the session cookie `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Reminders and automatic 督办单.
+    pub scheduler: SchedulerSettings,
+    /// Outgoing channels (robots, e-mail).
+    pub notify: NotifySettings,
+}
+
+/// One group robot of the bureau.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Robot {
+    /// Its name (unique; shown to admins, stored in the outbox instead of the URL).
+    pub name: String,
+    /// Where and how to post.
+    pub webhook: duban_notify::Webhook,
+    /// The kinds of event it is told.
+    pub kinds: Vec<NotifyKind>,
+}
+
+/// The bureau's outgoing channels.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotifySettings {
+    /// Group robots (企业微信, 钉钉).
+    pub robots: Vec<Robot>,
+    /// The SMTP server, when e-mail is on.
+    pub smtp: Option<duban_notify::SmtpConfig>,
+    /// The address pages are reached at (e.g. `https://duban.example.gov.cn`), for links in
+    /// messages that leave duban; empty: links stay relative paths.
+    pub public_url: String,
+}
+
+impl NotifySettings {
+    /// Where messages go besides the inbox, as the scheduler needs it.
+    pub fn routing(&self) -> Routing {
+        Routing {
+            robots: self
+                .robots
+                .iter()
+                .map(|r| RobotRoute {
+                    name: r.name.clone(),
+                    kinds: r.kinds.clone(),
+                })
+                .collect(),
+            email_enabled: self.smtp.is_some(),
+        }
+    }
 }
 
 impl WebSettings {
@@ -33,6 +80,8 @@ impl WebSettings {
             cadence: CadenceSettings::default(),
             max_upload_bytes: 10 * 1024 * 1024,
             secure_cookies: false,
+            scheduler: SchedulerSettings::default(),
+            notify: NotifySettings::default(),
         }
     }
 }
@@ -53,6 +102,9 @@ pub struct AppState {
     pub clock: Clock,
     /// The shared read snapshot (tasks, report summaries, units, users) behind every page.
     pub snapshots: Arc<SnapshotCache>,
+    /// Wakes the background scheduler (after a notice is issued by hand, say) so its messages
+    /// go out now rather than at the next minute.
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -64,6 +116,7 @@ impl AppState {
             throttle: Arc::new(LoginThrottle::default()),
             clock: Arc::new(Utc::now),
             snapshots: Arc::new(SnapshotCache::default()),
+            wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

@@ -40,6 +40,8 @@ pub struct Chrome {
     pub css: &'static str,
     /// The script URL (cache-busted).
     pub js: &'static str,
+    /// Unread inbox messages.
+    pub unread: i64,
 }
 
 impl Chrome {
@@ -51,11 +53,14 @@ impl Chrome {
             Role::Unit => nav.extend([
                 ("/my", "我的任务"),
                 ("/tasks", "任务清单"),
+                ("/notices", "督办单"),
                 ("/accountability", "问责记录"),
             ]),
             Role::Supervisor => nav.extend([
                 ("/tasks", "任务清单"),
                 ("/reviews", "审核"),
+                ("/meetings", "周例会"),
+                ("/notices", "督办单"),
                 ("/plans", "导入计划"),
                 ("/accountability", "问责"),
                 ("/yearly", "年统筹"),
@@ -65,6 +70,8 @@ impl Chrome {
             Role::Leader => nav.extend([
                 ("/tasks", "任务清单"),
                 ("/approvals", "审批"),
+                ("/meetings", "周例会"),
+                ("/notices", "督办单"),
                 ("/accountability", "问责"),
                 ("/yearly", "年统筹"),
                 ("/monthly", "月汇总"),
@@ -76,9 +83,11 @@ impl Chrome {
                 ("/monthly", "月汇总"),
                 ("/stats", "统计"),
                 ("/admin", "用户与组织"),
+                ("/admin/delivery", "发送记录"),
             ]),
             Role::Viewer => nav.extend([
                 ("/tasks", "任务清单"),
+                ("/notices", "督办单"),
                 ("/yearly", "年统筹"),
                 ("/monthly", "月汇总"),
                 ("/stats", "统计"),
@@ -99,6 +108,7 @@ impl Chrome {
             notice: None,
             css: assets::css_url(),
             js: assets::js_url(),
+            unread: session.unread,
         }
     }
 
@@ -112,6 +122,7 @@ impl Chrome {
             notice: None,
             css: assets::css_url(),
             js: assets::js_url(),
+            unread: 0,
         }
     }
 
@@ -144,6 +155,16 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "milestones" => "节点已保存",
         "calendar" => "节假日已更新",
         "accountability" => "问责记录已保存",
+        "notice_issued" => "督办单已下发，责任单位将收到提醒",
+        "notice_signed" => "已签收，请在反馈时限前反馈落实情况",
+        "notice_answered" => "已反馈，督查室将看到落实情况",
+        "read_all" => "已全部标为已读",
+        "prefs" => "提醒设置已保存",
+        "requeued" => "已重新排队发送",
+        "meeting_created" => "例会已创建，议题已按当前情况自动生成",
+        "agenda_saved" => "议题已更新",
+        "outcome_saved" => "议定结果已记录",
+        "decisions_sent" => "确定事项清单已发送给相关单位",
         _ => return None,
     })
 }
@@ -217,6 +238,11 @@ pub fn date(d: &NaiveDate) -> String {
 /// `03-06 17:00` in Asia/Shanghai.
 pub fn instant(t: &DateTime<Utc>) -> String {
     to_local(*t).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `2026年3月2日`: an instant's local date as documents write it.
+pub fn cn_date(t: &DateTime<Utc>) -> String {
+    duban_core::tasks::format_date(duban_core::tasks::local_date(*t))
 }
 
 /// The CSS class of a light.

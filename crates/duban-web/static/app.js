@@ -26,6 +26,10 @@ document.addEventListener("DOMContentLoaded", function () {
       if (window.history.length > 1) { e.preventDefault(); window.history.back(); }
     });
   });
+  // 打印 (督办单, 会议纪要): the print stylesheet lays the page out on A4.
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
   // Show the extension date only when 延期 is chosen.
   document.querySelectorAll("select[data-toggle-due]").forEach(function (s) {
     var target = document.getElementById(s.getAttribute("data-toggle-due"));

@@ -4,6 +4,8 @@ pub mod accountability;
 pub mod admin;
 pub mod login;
 pub mod monthly;
+pub mod notices;
+pub mod inbox;
 pub mod plans;
 pub mod reports;
 pub mod stats;

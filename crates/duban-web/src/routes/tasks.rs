@@ -233,6 +233,9 @@ struct TaskPage {
     milestone_lines: String,
     today: chrono::NaiveDate,
     error: Option<String>,
+    notices: Vec<duban_core::supervision::notices::NoticeRecord>,
+    can_issue_notice: bool,
+    default_reply_by: chrono::NaiveDate,
 }
 
 impl TaskPage {
@@ -329,7 +332,17 @@ async fn render_task(
         .map(|m| format!("{} {}", views::date(&m.date), m.title))
         .collect::<Vec<_>>()
         .join("\n");
+    let notices = duban_core::service::notices::of_task(&ctx, id).await?;
+    let today = duban_core::tasks::local_date(ctx.now);
     let page = TaskPage {
+        notices,
+        can_issue_notice: actor.role == duban_core::org::Role::Supervisor
+            && task.status == TaskStatus::Published
+            && task.lead_unit.is_some(),
+        default_reply_by: cadence
+            .calendar
+            .as_ref()
+            .map_or(today + chrono::Duration::days(3), |c| c.workdays_after(today, 3)),
         can_hold: can(&actor, Action::HoldAccountable, Some(&task)),
         involved_units: task
             .lead_unit

@@ -7,8 +7,12 @@
 
 use anyhow::{Context, anyhow, bail};
 use chrono::{NaiveTime, Weekday};
+use duban_core::notify::NotifyKind;
+use duban_core::reminders::ReminderSettings;
+use duban_core::supervision::notices::NoticeSettings;
 use duban_core::tasks::CadenceSettings;
 use duban_web::WebSettings;
+use duban_web::state::{NotifySettings, Robot};
 use serde::Deserialize;
 
 /// The example configuration, every setting with its default.
@@ -24,6 +28,77 @@ pub struct FileConfig {
     /// `[reporting]`.
     #[serde(default)]
     pub reporting: ReportingSection,
+    /// `[reminders]`.
+    #[serde(default)]
+    pub reminders: RemindersSection,
+    /// `[notices]` (督办单 tiers and reply times), checked by core's own type.
+    #[serde(default)]
+    pub notices: NoticeSettings,
+    /// `[notify]`.
+    #[serde(default)]
+    pub notify: NotifySection,
+}
+
+/// `[reminders]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemindersSection {
+    /// Local time reminders go out, `HH:MM`.
+    pub send_at: Option<String>,
+    /// Nothing goes out from this local time on, `HH:MM`.
+    pub send_until: Option<String>,
+    /// Workdays before a report deadline.
+    pub report_workdays_before: Option<u32>,
+    /// Workdays before a task deadline, one reminder each.
+    pub task_workdays_before: Option<Vec<u32>>,
+}
+
+/// `[notify]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifySection {
+    /// The address pages are reached at, for links in outgoing messages.
+    pub public_url: Option<String>,
+    /// `[[notify.robot]]`.
+    #[serde(default)]
+    pub robot: Vec<RobotSection>,
+    /// `[notify.smtp]`.
+    pub smtp: Option<SmtpSection>,
+}
+
+/// `[[notify.robot]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RobotSection {
+    /// Unique name.
+    pub name: String,
+    /// `wecom` or `dingtalk`.
+    pub kind: String,
+    /// The webhook URL (with its key or access token).
+    pub url: String,
+    /// 钉钉 signing secret.
+    pub secret: Option<String>,
+    /// Event kinds it receives (`NotifyKind` codes).
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+/// `[notify.smtp]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSection {
+    /// Server host.
+    pub host: String,
+    /// Port (default by security: 25, 587, 465).
+    pub port: Option<u16>,
+    /// `none`, `starttls` or `tls` (default `tls`).
+    pub security: Option<String>,
+    /// Login name.
+    pub username: Option<String>,
+    /// Password (or `DUBAN_SMTP_PASSWORD`).
+    pub password: Option<String>,
+    /// The From header.
+    pub from: String,
 }
 
 /// `[web]`.
@@ -95,7 +170,105 @@ pub fn load(
         parse_env("DUBAN_YELLOW_WINDOW_DAYS")?.or(rep.yellow_window_days),
         parse_env("DUBAN_BEHIND_PACE_POINTS")?.or(rep.behind_pace_points),
     )?;
+    settings.scheduler.reminders = reminders(file.reminders)?;
+    settings.scheduler.notices = file.notices;
+    settings.notify = notify(file.notify, env("DUBAN_SMTP_PASSWORD"))?;
     Ok(settings)
+}
+
+fn clock_time(name: &str, text: &str) -> anyhow::Result<NaiveTime> {
+    NaiveTime::parse_from_str(text.trim(), "%H:%M")
+        .map_err(|_| anyhow!("{name} 须为 HH:MM 格式（现为“{text}”）"))
+}
+
+fn reminders(section: RemindersSection) -> anyhow::Result<ReminderSettings> {
+    let mut r = ReminderSettings::default();
+    if let Some(t) = section.send_at {
+        r.send_at = clock_time("reminders.send_at", &t)?;
+    }
+    if let Some(t) = section.send_until {
+        r.send_until = clock_time("reminders.send_until", &t)?;
+    }
+    if r.send_until <= r.send_at {
+        bail!("reminders.send_until 须晚于 send_at");
+    }
+    if let Some(n) = section.report_workdays_before {
+        if n > 20 {
+            bail!("reminders.report_workdays_before 不能超过20（现为{n}）");
+        }
+        r.report_workdays_before = n;
+    }
+    if let Some(list) = section.task_workdays_before {
+        if list.iter().any(|n| *n > 60) {
+            bail!("reminders.task_workdays_before 中的天数不能超过60");
+        }
+        r.task_workdays_before = list;
+    }
+    Ok(r)
+}
+
+fn notify(section: NotifySection, smtp_password: Option<String>) -> anyhow::Result<NotifySettings> {
+    let mut robots: Vec<Robot> = Vec::new();
+    for r in section.robot {
+        let name = r.name.trim().to_owned();
+        if name.is_empty() || name == "email" {
+            bail!("notify.robot 的 name 不能为空，也不能叫 email");
+        }
+        if robots.iter().any(|x| x.name == name) {
+            bail!("notify.robot 的名称“{name}”重复");
+        }
+        let kind = duban_notify::WebhookKind::parse(&r.kind)
+            .ok_or_else(|| anyhow!("机器人“{name}”的 kind 须为 wecom 或 dingtalk（现为“{}”）", r.kind))?;
+        if !(r.url.starts_with("https://") || r.url.starts_with("http://")) {
+            // The URL itself is not repeated: it carries the robot's key.
+            bail!("机器人“{name}”的 url 须以 https:// 开头");
+        }
+        let kinds = r
+            .events
+            .iter()
+            .map(|e| {
+                NotifyKind::from_code(e)
+                    .map_err(|_| anyhow!("机器人“{name}”的 events 中有未知的消息类型“{e}”"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        robots.push(Robot {
+            name,
+            webhook: duban_notify::Webhook {
+                kind,
+                url: r.url,
+                secret: r.secret.filter(|s| !s.is_empty()),
+            },
+            kinds,
+        });
+    }
+    let smtp = match section.smtp {
+        None => None,
+        Some(s) => {
+            let security = match s.security.as_deref().unwrap_or("tls") {
+                "none" => duban_notify::SmtpSecurity::None,
+                "starttls" => duban_notify::SmtpSecurity::StartTls,
+                "tls" => duban_notify::SmtpSecurity::Tls,
+                other => bail!("notify.smtp.security 须为 none、starttls 或 tls（现为“{other}”）"),
+            };
+            if s.host.trim().is_empty() || s.from.trim().is_empty() {
+                bail!("notify.smtp 须填写 host 和 from");
+            }
+            Some(duban_notify::SmtpConfig {
+                host: s.host.trim().to_owned(),
+                port: s.port.unwrap_or_else(|| security.default_port()),
+                security,
+                username: s.username.filter(|u| !u.is_empty()),
+                password: smtp_password.or(s.password).filter(|p| !p.is_empty()),
+                from: s.from,
+                timeout: std::time::Duration::from_secs(30),
+            })
+        }
+    };
+    Ok(NotifySettings {
+        robots,
+        smtp,
+        public_url: section.public_url.unwrap_or_default().trim().to_owned(),
+    })
 }
 
 /// Parses a configuration file's text.
@@ -163,6 +336,54 @@ mod tests {
         .unwrap();
         assert_eq!(c, CadenceSettings::default());
         assert_eq!(f.web.max_upload_mb, Some(10));
+        assert_eq!(reminders(f.reminders).unwrap(), ReminderSettings::default());
+        assert_eq!(f.notices, NoticeSettings::default());
+        assert_eq!(notify(f.notify, None).unwrap(), NotifySettings::default());
+    }
+
+    #[test]
+    fn robots_and_smtp_are_read_and_checked() {
+        let text = r#"
+[notices]
+behind_pace = "off"
+overdue = "red"
+[notify]
+public_url = "https://duban.example.gov.cn"
+[[notify.robot]]
+name = "督查群"
+kind = "dingtalk"
+url = "https://oapi.dingtalk.com/robot/send?access_token=abc"
+secret = "SECxyz"
+events = ["notice_issued", "meeting_decision"]
+[notify.smtp]
+host = "smtp.example.gov.cn"
+security = "starttls"
+from = "督查室 <duban@example.gov.cn>"
+password = "from-file"
+"#;
+        let f = parse(text).unwrap();
+        assert_eq!(f.notices.behind_pace, None);
+        let n = notify(f.notify, Some("from-env".into())).unwrap();
+        assert_eq!(n.robots[0].kinds, [NotifyKind::NoticeIssued, NotifyKind::MeetingDecision]);
+        assert_eq!(n.robots[0].webhook.secret.as_deref(), Some("SECxyz"));
+        let smtp = n.smtp.unwrap();
+        assert_eq!(smtp.port, 587);
+        assert_eq!(smtp.password.as_deref(), Some("from-env"));
+        for bad in [
+            "[[notify.robot]]\nname = \"a\"\nkind = \"slack\"\nurl = \"https://x\"",
+            "[[notify.robot]]\nname = \"a\"\nkind = \"wecom\"\nurl = \"https://x\"\nevents = [\"lunch\"]",
+            "[notify.smtp]\nhost = \"h\"\nfrom = \"f\"\nsecurity = \"ssl\"",
+        ] {
+            let f = parse(&bad.replace("\\n", "\n")).unwrap();
+            assert!(notify(f.notify, None).is_err(), "{bad}");
+        }
+        assert!(parse("[notices]\noverdue = \"purple\"").is_err());
+        let r = RemindersSection {
+            send_at: Some("18:00".into()),
+            send_until: Some("09:00".into()),
+            ..RemindersSection::default()
+        };
+        assert!(reminders(r).is_err());
     }
 
     #[test]

@@ -56,7 +56,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 std::future::pending::<()>().await;
             }
         };
-        duban_web::serve(listener, AppState::new(store, settings), shutdown)
+        let state = AppState::new(store, settings);
+        // Reminders, 督办单 and outgoing messages run beside the pages, on the same runtime.
+        duban_web::background::spawn(state.clone());
+        duban_web::serve(listener, state, shutdown)
             .await
             .context("服务器出错")?;
         println!("督办 duban 已停止");
