@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use duban_core::notify::{Message, NotifyKind, OutboxEntry, dispatch};
-use duban_core::supervision::notices::NoticeRecord;
 use duban_core::service::scheduler::{self, Audience};
 use duban_core::store::Delivery;
+use duban_core::supervision::notices::NoticeRecord;
 use duban_notify::{DeliveryError, MAX_ATTEMPTS, OutgoingMessage, retry_delay};
 
 use crate::state::AppState;
@@ -50,7 +50,10 @@ async fn scheduler_loop(state: AppState) {
 
 /// One scheduler step at the state's `now`; with `announce_now`, notices issued by hand are
 /// announced even outside working hours (a person just issued them).
-pub async fn run_scheduler(state: &AppState, announce_now: bool) -> duban_core::service::Result<()> {
+pub async fn run_scheduler(
+    state: &AppState,
+    announce_now: bool,
+) -> duban_core::service::Result<()> {
     let now = state.now();
     let routing = state.settings.notify.routing();
     let outcome = scheduler::tick(
@@ -165,8 +168,12 @@ async fn send(state: &AppState, entry: &OutboxEntry) -> Result<(), DeliveryError
             .smtp
             .as_ref()
             .ok_or_else(|| DeliveryError::Config("未配置邮件服务器（[notify.smtp]）".into()))?;
-        return duban_notify::send_email(smtp, std::slice::from_ref(&entry.outgoing.recipient), &message)
-            .await;
+        return duban_notify::send_email(
+            smtp,
+            std::slice::from_ref(&entry.outgoing.recipient),
+            &message,
+        )
+        .await;
     }
     let robot = notify
         .robots

@@ -28,7 +28,10 @@ pub fn router() -> Router<AppState> {
         .route("/inbox", get(inbox_page))
         .route("/inbox/{id}/open", post(open))
         .route("/inbox/read-all", post(read_all))
-        .route("/settings/notifications", get(settings_page).post(save_settings))
+        .route(
+            "/settings/notifications",
+            get(settings_page).post(save_settings),
+        )
         .route("/admin/delivery", get(delivery_page))
         .route("/admin/delivery/{id}/requeue", post(requeue))
 }
@@ -167,7 +170,8 @@ async fn delivery_page(
     let entries = inbox::outbox(&ctx, OUTBOX_SHOWN).await?;
     let notify = &state.settings.notify;
     Ok(html(&DeliveryPage {
-        chrome: Chrome::new("发送记录", &session, "/admin/delivery").with_notice(q.notice.as_deref()),
+        chrome: Chrome::new("发送记录", &session, "/admin/delivery")
+            .with_notice(q.notice.as_deref()),
         entries,
         // Names and kinds only: URLs carry keys, and secrets never reach a page.
         robots: notify
@@ -178,7 +182,12 @@ async fn delivery_page(
                     duban_notify::WebhookKind::WeCom => "企业微信",
                     duban_notify::WebhookKind::DingTalk => "钉钉",
                 };
-                let kinds = r.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join("、");
+                let kinds = r
+                    .kinds
+                    .iter()
+                    .map(|k| k.label())
+                    .collect::<Vec<_>>()
+                    .join("、");
                 (r.name.clone(), kind, kinds)
             })
             .collect(),

@@ -58,11 +58,7 @@ async fn task_titles(
     ctx: &duban_core::service::Ctx<'_>,
 ) -> AppResult<std::collections::HashMap<TaskId, String>> {
     let snap = duban_core::service::snapshot::snapshot(ctx).await?;
-    Ok(snap
-        .tasks
-        .iter()
-        .map(|t| (t.id, t.title.clone()))
-        .collect())
+    Ok(snap.tasks.iter().map(|t| (t.id, t.title.clone())).collect())
 }
 
 async fn list(

@@ -217,8 +217,12 @@ fn notify(section: NotifySection, smtp_password: Option<String>) -> anyhow::Resu
         if robots.iter().any(|x| x.name == name) {
             bail!("notify.robot 的名称“{name}”重复");
         }
-        let kind = duban_notify::WebhookKind::parse(&r.kind)
-            .ok_or_else(|| anyhow!("机器人“{name}”的 kind 须为 wecom 或 dingtalk（现为“{}”）", r.kind))?;
+        let kind = duban_notify::WebhookKind::parse(&r.kind).ok_or_else(|| {
+            anyhow!(
+                "机器人“{name}”的 kind 须为 wecom 或 dingtalk（现为“{}”）",
+                r.kind
+            )
+        })?;
         if !(r.url.starts_with("https://") || r.url.starts_with("http://")) {
             // The URL itself is not repeated: it carries the robot's key.
             bail!("机器人“{name}”的 url 须以 https:// 开头");
@@ -364,7 +368,10 @@ password = "from-file"
         let f = parse(text).unwrap();
         assert_eq!(f.notices.behind_pace, None);
         let n = notify(f.notify, Some("from-env".into())).unwrap();
-        assert_eq!(n.robots[0].kinds, [NotifyKind::NoticeIssued, NotifyKind::MeetingDecision]);
+        assert_eq!(
+            n.robots[0].kinds,
+            [NotifyKind::NoticeIssued, NotifyKind::MeetingDecision]
+        );
         assert_eq!(n.robots[0].webhook.secret.as_deref(), Some("SECxyz"));
         let smtp = n.smtp.unwrap();
         assert_eq!(smtp.port, 587);

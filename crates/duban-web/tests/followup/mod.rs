@@ -1,0 +1,410 @@
+//! 督办单, the inbox, notification settings and outgoing delivery over real HTTP (included by
+//! `web.rs`: one test binary).
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{Duration, TimeZone, Utc};
+use duban_core::notify::{Dispatch, Message, NotifyKind, Outgoing};
+use duban_core::store::NoticeFilter;
+use duban_core::supervision::notices::NoticeState;
+use duban_web::state::{Robot, WebSettings};
+use duban_web::{AppState, background};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::support::{App, Who};
+
+/// A state over the app's store whose clock stands on Sunday 29 November 2026, 10:00 in
+/// Beijing: a day off, so the scheduler only announces what people issued.
+fn sunday_state(app: &App, adjust: impl FnOnce(&mut WebSettings)) -> AppState {
+    let mut settings = WebSettings::new(app.dir.path());
+    adjust(&mut settings);
+    let mut state = AppState::new(app.store.clone(), settings);
+    let sunday = Utc.with_ymd_and_hms(2026, 11, 29, 2, 0, 0).unwrap();
+    state.clock = Arc::new(move || sunday);
+    state
+}
+
+fn notice_id(location: &str) -> i64 {
+    location
+        .trim_start_matches("/notices/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn a_supervisor_issues_a_notice_the_unit_signs_and_answers_and_the_desk_hears_of_it() {
+    let app = App::start();
+    let sup = app.login(Who::Supervisor);
+    let lead = app.login(Who::Lead);
+    let t1 = app.w.t1;
+    let reply_by = (Utc::now() + Duration::days(5)).date_naive().to_string();
+
+    // Only the 督查室 issues; bad input is refused in Chinese and stores nothing.
+    for who in [Who::Leader, Who::Lead, Who::Viewer, Who::Admin] {
+        let r = app.login(who).post(
+            &format!("/tasks/{t1}/notices"),
+            &[
+                ("tier", "red"),
+                ("facts", "请加快进度"),
+                ("reply_by", &reply_by),
+            ],
+        );
+        assert_eq!(r.status, 403, "{who:?}");
+    }
+    let r = sup.post(
+        &format!("/tasks/{t1}/notices"),
+        &[("tier", "red"), ("facts", "  "), ("reply_by", &reply_by)],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("请写明督办事项"));
+    let r = sup.post(
+        &format!("/tasks/{t1}/notices"),
+        &[("tier", "red"), ("facts", "x"), ("reply_by", "2020-01-01")],
+    );
+    assert!(r.body.contains("反馈时限不能早于今天"), "{}", r.body);
+    assert!(
+        app.block_on(app.store.list_notices(&NoticeFilter::default()))
+            .unwrap()
+            .is_empty()
+    );
+
+    let r = sup.post(
+        &format!("/tasks/{t1}/notices"),
+        &[
+            ("tier", "red"),
+            (
+                "facts",
+                "该任务已连续两周未报送进展，请说明原因并报送整改措施",
+            ),
+            ("reply_by", &reply_by),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = notice_id(r.location());
+    let number = format!(
+        "督〔{}〕1号",
+        duban_core::tasks::local_date(Utc::now()).format("%Y")
+    );
+
+    // The printable sheet: number, unit, facts; the lead unit sees the 签收 button.
+    let page = lead.get(&format!("/notices/{id}"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&number), "{}", page.body);
+    assert!(page.body.contains("督 办 单"));
+    assert!(page.body.contains("红色督办"));
+    assert!(page.body.contains("基础教育科"));
+    assert!(page.body.contains("id=\"sign-notice\""));
+    assert!(lead.get("/notices").body.contains(&number));
+    // Who may read it: the 督查室, leaders, viewers and the unit it was sent to — not the
+    // co-unit or another unit (404, as for a missing id), not the admin (no list at all).
+    for (who, status) in [
+        (Who::Leader, 200),
+        (Who::Viewer, 200),
+        (Who::Co, 404),
+        (Who::Other, 404),
+        (Who::Admin, 404),
+    ] {
+        assert_eq!(
+            app.login(who).get(&format!("/notices/{id}")).status,
+            status,
+            "{who:?}"
+        );
+    }
+    assert_eq!(app.login(Who::Admin).get("/notices").status, 403);
+    assert!(!app.login(Who::Other).get("/notices").body.contains(&number));
+    // The sheet is shown on the task page too.
+    assert!(sup.get(&format!("/tasks/{t1}")).body.contains(&number));
+
+    // The scheduler announces it (even on a Sunday: a person issued it); the unit's header
+    // shows the unread count.
+    let state = sunday_state(&app, |_| {});
+    app.block_on(background::run_scheduler(&state, true))
+        .unwrap();
+    app.block_on(background::run_scheduler(&state, true))
+        .unwrap();
+    let lead_user = app.w.user(Who::Lead);
+    let inbox = app.block_on(app.store.list_inbox(lead_user, 10)).unwrap();
+    assert_eq!(inbox.len(), 1, "announced once: {inbox:?}");
+    assert_eq!(inbox[0].message.kind, NotifyKind::NoticeIssued);
+    assert!(inbox[0].message.title.contains(&number));
+    let home = lead.get("/");
+    assert!(
+        home.body.contains("id=\"unread-count\">1<"),
+        "{}",
+        home.body
+    );
+    // The leader (牵头领导) hears of a red notice too.
+    let leader_inbox = app
+        .block_on(app.store.list_inbox(app.w.user(Who::Leader), 10))
+        .unwrap();
+    assert_eq!(leader_inbox.len(), 1);
+
+    // Only the unit signs and answers.
+    assert_eq!(sup.post(&format!("/notices/{id}/sign"), &[]).status, 403);
+    assert_eq!(
+        app.login(Who::Co)
+            .post(&format!("/notices/{id}/sign"), &[])
+            .status,
+        404
+    );
+    let r = lead.post(&format!("/notices/{id}/sign"), &[]);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location(), format!("/notices/{id}?notice=notice_signed"));
+    let r = lead.post(&format!("/notices/{id}/sign"), &[]);
+    assert_eq!(r.status, 409, "signing twice: {}", r.body);
+    let r = lead.post(&format!("/notices/{id}/answer"), &[("answer", " ")]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请填写反馈的落实情况"));
+    let r = lead.post(
+        &format!("/notices/{id}/answer"),
+        &[("answer", "已补报两周进展，并建立周报提醒机制")],
+    );
+    assert_eq!(r.status, 303);
+    let n = app
+        .block_on(
+            app.store
+                .get_notice(duban_core::supervision::notices::NoticeId(id)),
+        )
+        .unwrap();
+    assert_eq!(n.state, NoticeState::Answered);
+    assert_eq!(n.signed_by, Some(lead_user));
+    let sheet = sup.get(&format!("/notices/{id}"));
+    assert!(sheet.body.contains("已补报两周进展"));
+    assert!(sheet.body.contains("已反馈"));
+    // The 督查室 hears of the answer.
+    let sup_inbox = app
+        .block_on(app.store.list_inbox(app.w.user(Who::Supervisor), 10))
+        .unwrap();
+    assert!(
+        sup_inbox
+            .iter()
+            .any(|m| m.message.kind == NotifyKind::NoticeAnswered)
+    );
+
+    // The inbox: opening a message marks it read and goes to its page; another user's
+    // message is not found; 全部已读 clears the badge.
+    let r = lead.post(&format!("/inbox/{}/open", inbox[0].id), &[]);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location(), format!("/notices/{id}"));
+    assert_eq!(app.block_on(app.store.unread_count(lead_user)).unwrap(), 0);
+    let r = app
+        .login(Who::Other)
+        .post(&format!("/inbox/{}/open", inbox[0].id), &[]);
+    assert_eq!(r.status, 404);
+    let leader = app.login(Who::Leader);
+    assert!(leader.get("/inbox").body.contains(&number));
+    let r = leader.post("/inbox/read-all", &[]);
+    assert_eq!(r.location(), "/inbox?notice=read_all");
+    assert!(!leader.get("/").body.contains("unread-count"));
+}
+
+#[test]
+fn notification_settings_are_saved_and_a_bad_address_is_refused() {
+    let app = App::start();
+    let lead = app.login(Who::Lead);
+    let page = lead.get("/settings/notifications");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("收到督办单"));
+    let r = lead.post(
+        "/settings/notifications",
+        &[("email", "zhang@@jyj"), ("inbox_notice_issued", "on")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("电子邮箱格式不正确"), "{}", r.body);
+    assert!(
+        app.block_on(app.store.list_user_emails())
+            .unwrap()
+            .is_empty()
+    );
+    let r = lead.post(
+        "/settings/notifications",
+        &[
+            ("email", "zhang@jyj.example.gov.cn"),
+            ("inbox_notice_issued", "on"),
+            ("email_notice_issued", "on"),
+            ("inbox_report_reminder", "on"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let user = app.w.user(Who::Lead);
+    let emails = app.block_on(app.store.list_user_emails()).unwrap();
+    assert_eq!(emails, [(user, "zhang@jyj.example.gov.cn".to_owned())]);
+    let prefs: Vec<_> = app
+        .block_on(app.store.list_preferences())
+        .unwrap()
+        .into_iter()
+        .filter(|(u, _)| *u == user)
+        .map(|(_, p)| (p.kind, p.inbox, p.email))
+        .collect();
+    assert!(prefs.contains(&(NotifyKind::NoticeIssued, true, true)));
+    assert!(prefs.contains(&(NotifyKind::ReportReminder, true, false)));
+    assert!(prefs.contains(&(NotifyKind::TaskReminder, false, false)));
+    // The page shows what was saved.
+    let page = lead.get("/settings/notifications");
+    assert!(page.body.contains("zhang@jyj.example.gov.cn"));
+}
+
+/// A one-request-at-a-time HTTP receiver: records each body and answers `{"errcode":0}`.
+async fn receiver() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}/cgi-bin/webhook/send?key=robot-key-123",
+        listener.local_addr().unwrap()
+    );
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let seen = got.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            let body = loop {
+                let n = sock.read(&mut chunk).await.unwrap_or(0);
+                if n == 0 {
+                    break None;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let len = head
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= len {
+                        break Some(body.to_owned());
+                    }
+                }
+            };
+            if let Some(body) = body {
+                seen.lock().unwrap().push(body);
+            }
+            let answer = r#"{"errcode":0,"errmsg":"ok"}"#;
+            let _ = sock
+                .write_all(
+                    format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                        answer.len()
+                    )
+                    .as_bytes(),
+                )
+                .await;
+        }
+    });
+    (url, got)
+}
+
+#[test]
+fn outgoing_messages_reach_a_local_robot_and_failures_are_retried_and_shown_to_admins() {
+    let app = App::start();
+    let (url, got) = app.block_on(receiver());
+    // A port that refuses connections: bind, note, drop.
+    let closed = app.block_on(async {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        l.local_addr().unwrap()
+    });
+    let state = sunday_state(&app, |s| {
+        s.notify.robots = vec![
+            Robot {
+                name: "督查工作群".into(),
+                webhook: duban_notify::Webhook {
+                    kind: duban_notify::WebhookKind::WeCom,
+                    url: url.clone(),
+                    secret: None,
+                },
+                kinds: vec![NotifyKind::NoticeIssued],
+            },
+            Robot {
+                name: "断线群".into(),
+                webhook: duban_notify::Webhook {
+                    kind: duban_notify::WebhookKind::WeCom,
+                    url: format!("http://{closed}/cgi-bin/webhook/send?key=secret-key-456"),
+                    secret: None,
+                },
+                kinds: vec![NotifyKind::NoticeIssued],
+            },
+        ];
+    });
+    let message = Message {
+        kind: NotifyKind::NoticeIssued,
+        title: "督〔2026〕7号 红色督办：建成智慧校园示范校10所".into(),
+        body: "任务已超期，请于2026年12月2日前反馈".into(),
+        link: Some("/notices/7".into()),
+    };
+    let dispatch = Dispatch {
+        inbox: Vec::new(),
+        outgoing: ["督查工作群", "断线群"]
+            .map(|name| Outgoing {
+                channel: name.into(),
+                recipient: name.into(),
+                message: message.clone(),
+            })
+            .to_vec(),
+    };
+    let now = state.now();
+    assert!(
+        app.block_on(app.store.fire_job("test:robots", now, &dispatch, None))
+            .unwrap()
+    );
+    let delivered = app.block_on(background::deliver_due(&state)).unwrap();
+    assert_eq!(delivered, 1);
+    let bodies = got.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 1);
+    let json: serde_json::Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert_eq!(json["msgtype"], "markdown");
+    let content = json["markdown"]["content"].as_str().unwrap();
+    assert!(content.contains("督〔2026〕7号"), "{content}");
+    assert!(content.contains("/notices/7"), "{content}");
+
+    // The failure is recorded with its reason and a later attempt; nothing is due now.
+    let outbox = app.block_on(app.store.list_outbox(10)).unwrap();
+    let failed = outbox
+        .iter()
+        .find(|e| e.outgoing.channel == "断线群")
+        .unwrap();
+    assert_eq!(failed.attempts, 1);
+    assert!(
+        failed.last_error.as_deref().unwrap().contains("连接失败"),
+        "{failed:?}"
+    );
+    assert!(failed.next_attempt_at > now);
+    assert!(failed.gave_up_at.is_none());
+    assert_eq!(app.block_on(background::deliver_due(&state)).unwrap(), 0);
+    assert_eq!(
+        got.lock().unwrap().len(),
+        1,
+        "the delivered one is not sent again"
+    );
+
+    // Admins see it (without the robot's key); others may not look.
+    let admin = app.login(Who::Admin);
+    let page = admin.get("/admin/delivery");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("发送失败，等待重试"), "{}", page.body);
+    assert!(page.body.contains("已发送"));
+    assert!(!page.body.contains("secret-key-456"));
+    assert!(!page.body.contains("robot-key-123"));
+    assert_eq!(
+        app.login(Who::Supervisor).get("/admin/delivery").status,
+        403
+    );
+    // 重新发送 puts it back in the queue now.
+    let r = admin.post(&format!("/admin/delivery/{}/requeue", failed.id), &[]);
+    assert_eq!(r.status, 303);
+    let due = app.block_on(app.store.due_outbox(Utc::now(), 10)).unwrap();
+    assert!(due.iter().any(|e| e.id == failed.id));
+    let sent = outbox
+        .iter()
+        .find(|e| e.outgoing.channel == "督查工作群")
+        .unwrap();
+    let r = admin.post(&format!("/admin/delivery/{}/requeue", sent.id), &[]);
+    assert_eq!(r.status, 409);
+}
