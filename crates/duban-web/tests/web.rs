@@ -7,6 +7,9 @@
 
 mod support;
 
+#[path = "followup/mod.rs"]
+mod followup;
+
 use duban_core::store::{RequestFilter, TaskFilter};
 use duban_core::tasks::{ReportState, RequestState, TaskStatus};
 use support::{App, Client, Resp, T1_TITLE, Who};
@@ -1631,4 +1634,60 @@ fn the_yearly_overview_marks_each_tasks_months() {
         .get(&format!("/yearly?year={}", due.year()));
     assert_eq!(other.status, 200);
     assert!(!other.body.contains(T1_TITLE));
+}
+
+#[test]
+fn the_monthly_summary_downloads_as_a_word_document() {
+    let app = App::start();
+    let sup = app.login(Who::Supervisor);
+    let page = sup.get("/monthly?month=2026-11");
+    assert!(
+        page.body
+            .contains(r#"href="/monthly.docx?month=2026-11" id="monthly-docx""#),
+        "the page links the document next to the workbook"
+    );
+    let r = sup.get("/monthly.docx?month=2026-11");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    );
+    // The file is named like the workbook, in Chinese, percent-encoded.
+    let encoded: String = "2026年11月工作汇总.docx"
+        .bytes()
+        .map(|b| match b {
+            b'0'..=b'9' | b'a'..=b'z' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let disposition = r.header("content-disposition").unwrap_or_default();
+    assert!(
+        disposition.starts_with("attachment") && disposition.contains("UTF-8''"),
+        "{disposition}"
+    );
+    assert!(disposition.ends_with(&encoded), "{disposition}");
+    assert_eq!(&r.bytes[..2], b"PK");
+    let text = duban_plan::formats::extract(&r.bytes, "月汇总.docx")
+        .unwrap()
+        .text;
+    let first = text.lines().next().unwrap_or_default();
+    assert!(first.ends_with("2026年11月工作汇总"), "{first}");
+    assert!(text.contains("（统计时段：2026年11月1日至2026年11月30日）"));
+    assert!(text.contains("\n一、总体情况\n"), "{text}");
+    assert!(
+        text.contains(
+            "类别 | 名称 | 本月办结 | 本月新增 | 推进中 | 进度滞后 | 超期 | 按时报送率 |"
+        )
+    );
+    assert!(text.contains("\n全局 | 全局 | "), "{text}");
+    assert!(text.contains("\n三、各责任科室情况\n"));
+    // Same refusals as the workbook: a bad month, a unit's user, nobody signed in.
+    assert_eq!(sup.get("/monthly.docx?month=bad").status, 422);
+    let lead = app.login(Who::Lead);
+    let (xlsx, docx) = (lead.get("/monthly.xlsx"), lead.get("/monthly.docx"));
+    assert_eq!((xlsx.status, docx.status), (403, 403));
+    assert!(docx.body.contains(FORBIDDEN));
+    let anon = app.anon().get("/monthly.docx");
+    assert_eq!(anon.status, 303);
+    assert!(anon.location().starts_with("/login"), "{}", anon.location());
 }

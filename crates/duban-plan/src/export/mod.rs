@@ -3,6 +3,11 @@
 //! the 状态 cell tinted by its light — or as CSV (UTF-8 with a BOM, so Excel opens it in the
 //! right encoding). Pure functions from rows to bytes: no file system here.
 
+pub mod docx;
+mod monthly_docx;
+
+pub use monthly_docx::monthly_docx;
+
 use duban_core::service::ledger::{LEDGER_HEADINGS, LedgerRow};
 use duban_core::service::monthly::{MonthlyGroup, MonthlySummary};
 use duban_core::tasks::Light;

@@ -1,4 +1,5 @@
-//! 月汇总: the monthly summary page, one month at a time (`/monthly?month=2026-03`).
+//! 月汇总: the monthly summary page, one month at a time (`/monthly?month=2026-03`), and the
+//! same month as a workbook (`/monthly.xlsx`) or a Word document (`/monthly.docx`).
 
 use askama::Template;
 use axum::Router;
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/monthly", get(page))
         .route("/monthly.xlsx", get(download))
+        .route("/monthly.docx", get(download_docx))
 }
 
 #[derive(Deserialize, Default)]
@@ -46,22 +48,48 @@ fn month_of(
     }
 }
 
+/// The month asked for, its summary and the downloads' title (`青禾区文教体局2026年3月工作汇总`).
+async fn for_download(
+    state: &AppState,
+    session: &Session,
+    q: &MonthQuery,
+) -> AppResult<(String, std::sync::Arc<MonthlySummary>)> {
+    let ctx = state.ctx(session.actor());
+    let month = month_of(q, ctx.now)?;
+    let m = monthly_summary(&ctx, month).await?;
+    let bureau = duban_core::service::ledger::bureau_name(&ctx).await?;
+    Ok((format!("{bureau}{}工作汇总", month.label()), m))
+}
+
 /// `GET /monthly.xlsx?month=2026-03`: the 月汇总 as a workbook.
 async fn download(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<MonthQuery>,
 ) -> AppResult<Response> {
-    let ctx = state.ctx(session.actor());
-    let month = month_of(&q, ctx.now)?;
-    let m = monthly_summary(&ctx, month).await?;
-    let bureau = duban_core::service::ledger::bureau_name(&ctx).await?;
-    let title = format!("{bureau}{}工作汇总", month.label());
+    let (title, m) = for_download(&state, &session, &q).await?;
     let bytes = duban_plan::export::monthly_xlsx(&title, &m)
         .map_err(duban_core::service::Error::Internal)?;
     Ok(crate::views::download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &format!("{title}.xlsx"),
+        bytes,
+    ))
+}
+
+/// `GET /monthly.docx?month=2026-03`: the 月汇总 as a Word document, for the same people as
+/// the workbook.
+async fn download_docx(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<MonthQuery>,
+) -> AppResult<Response> {
+    let (title, m) = for_download(&state, &session, &q).await?;
+    let bytes = duban_plan::export::monthly_docx(&title, &m)
+        .map_err(duban_core::service::Error::Internal)?;
+    Ok(crate::views::download(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("{title}.docx"),
         bytes,
     ))
 }

@@ -1,27 +1,43 @@
-//! `duban export ledger|monthly --out FILE`: the same 台账 and 月汇总 the pages offer for
-//! download, for scheduled jobs and scripts. The file's extension picks the format (.xlsx, or
-//! .csv for the ledger). The command reads as a read-only user would: every published task.
+//! `duban export ledger|monthly|yearly --out FILE`: the same 台账, 月汇总 and 年统筹 the pages
+//! offer for download, for scheduled jobs and scripts. The file's extension picks the format:
+//! the ledger as .xlsx or .csv, the monthly summary as .xlsx or .docx, the year as .xlsx. The
+//! command reads as a read-only user would: every published task. The file appears whole or not
+//! at all: it is written next to the target under a temporary name, then renamed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use duban_core::access::Actor;
 use duban_core::org::{Role, UserId};
 use duban_core::service::monthly::{self, Month};
-use duban_core::service::{Ctx, ledger};
-use duban_core::tasks::CadenceSettings;
+use duban_core::service::tasks::TaskQuery;
+use duban_core::service::{Ctx, ledger, yearly};
+use duban_core::tasks::{CadenceSettings, TaskStatus, local_date};
 
 use super::db::{DbArgs, block_on};
 
 /// What to export.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum What {
-    /// 台账 (task ledger, 任务分解表 layout).
+    /// 台账 (task ledger, 任务分解表 layout; .xlsx or .csv).
     Ledger,
-    /// 月汇总 (monthly summary; `--period 2026-03`, default this month).
+    /// 月汇总 (monthly summary, .xlsx or .docx; `--period 2026-03`, default this month).
     Monthly,
+    /// 年统筹 (the year's tasks against its months, .xlsx; `--year 2026`, default this year).
+    Yearly,
+}
+
+impl What {
+    /// The name in messages, and the formats it can be written as.
+    fn describe(self) -> (&'static str, &'static [Format]) {
+        match self {
+            What::Ledger => ("台账", &[Format::Xlsx, Format::Csv]),
+            What::Monthly => ("月汇总", &[Format::Xlsx, Format::Docx]),
+            What::Yearly => ("年统筹", &[Format::Xlsx]),
+        }
+    }
 }
 
 /// Arguments of `duban export`.
@@ -29,41 +45,69 @@ pub enum What {
 pub struct Args {
     /// 导出内容 (what to export).
     what: What,
-    /// 输出文件 (.xlsx or .csv; an existing file is replaced).
+    /// 输出文件 (its extension picks the format: .xlsx, .csv or .docx; an existing file is
+    /// replaced).
     #[arg(long)]
     out: PathBuf,
     /// 月份 (the month of the 月汇总, e.g. 2026-03; default the current month).
     #[arg(long)]
     period: Option<String>,
+    /// 年份 (the year of the 年统筹, e.g. 2026; default the current year).
+    #[arg(long)]
+    year: Option<i32>,
     #[command(flatten)]
     db: DbArgs,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Xlsx,
     Csv,
+    Docx,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Xlsx => ".xlsx",
+            Format::Csv => ".csv",
+            Format::Docx => ".docx",
+        }
+    }
+
+    fn of(path: &Path) -> Option<Self> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("xlsx") => Some(Format::Xlsx),
+            Some("csv") => Some(Format::Csv),
+            Some("docx") => Some(Format::Docx),
+            _ => None,
+        }
+    }
 }
 
 /// Writes the export.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let format = match args
-        .out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("xlsx") => Format::Xlsx,
-        Some("csv") => Format::Csv,
-        _ => bail!(
-            "输出文件须以 .xlsx 或 .csv 结尾：{} (the output file must end in .xlsx or .csv)",
+    let (name, formats) = args.what.describe();
+    let format = Format::of(&args.out).filter(|f| formats.contains(f));
+    let Some(format) = format else {
+        let allowed: Vec<&str> = formats.iter().map(|f| f.extension()).collect();
+        bail!(
+            "{name}只能导出为 {} 文件，请换用相应扩展名：{} (unsupported output file extension)",
+            allowed.join(" 或 "),
             args.out.display()
-        ),
+        );
     };
-    if matches!(args.what, What::Monthly) && matches!(format, Format::Csv) {
-        bail!("月汇总只能导出为 .xlsx (the monthly summary is exported as .xlsx only)");
+    if let Some(year) = args.year
+        && !(2000..=2100).contains(&year)
+    {
+        bail!("年份须在 2000 至 2100 之间：{year} (the year must be 2000–2100)");
     }
-    let bytes = block_on(async {
+    let (bytes, what) = block_on(async {
         let store = args.db.connect().await?;
         let cadence = CadenceSettings::default();
         let ctx = Ctx {
@@ -83,32 +127,91 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let title = ledger::ledger_title(&ctx).await.map_err(err)?;
                 let rows = ledger::ledger(&ctx).await.map_err(err)?;
                 let bytes = match format {
-                    Format::Xlsx => {
-                        duban_plan::export::ledger_xlsx(&title, &rows).map_err(|e| anyhow!(e))?
-                    }
                     Format::Csv => duban_plan::export::ledger_csv(&rows).into_bytes(),
+                    _ => duban_plan::export::ledger_xlsx(&title, &rows).map_err(|e| anyhow!(e))?,
                 };
                 anyhow::Ok((bytes, format!("台账（{} 行）", rows.len())))
             }
             What::Monthly => {
                 let month = match args.period.as_deref() {
                     Some(p) => Month::parse(p).map_err(err)?,
-                    None => Month::of(duban_core::tasks::local_date(ctx.now)),
+                    None => Month::of(local_date(ctx.now)),
                 };
                 let summary = monthly::monthly_summary(&ctx, month).await.map_err(err)?;
                 let bureau = ledger::bureau_name(&ctx).await.map_err(err)?;
                 let title = format!("{bureau}{}工作汇总", month.label());
-                let bytes =
-                    duban_plan::export::monthly_xlsx(&title, &summary).map_err(|e| anyhow!(e))?;
+                let bytes = match format {
+                    Format::Docx => duban_plan::export::monthly_docx(&title, &summary),
+                    _ => duban_plan::export::monthly_xlsx(&title, &summary),
+                }
+                .map_err(|e| anyhow!(e))?;
                 anyhow::Ok((bytes, format!("{}月汇总", month.label())))
+            }
+            What::Yearly => {
+                let year = args.year.unwrap_or_else(|| local_date(ctx.now).year());
+                let (title, rows) = year_rows(&ctx, year).await?;
+                let bytes =
+                    duban_plan::export::yearly_xlsx(&title, &rows).map_err(|e| anyhow!(e))?;
+                anyhow::Ok((bytes, format!("{year}年统筹（{} 项任务）", rows.len())))
             }
         }
     })??;
-    let (bytes, what) = bytes;
-    // Written next to the target, then renamed: a reader never sees half a file.
-    let tmp = args.out.with_extension("partial");
-    std::fs::write(&tmp, &bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
-    std::fs::rename(&tmp, &args.out).with_context(|| format!("无法写入 {}", args.out.display()))?;
+    write_whole(&args.out, &bytes)?;
     println!("已导出{what}：{}", args.out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The 年统筹 workbook's title and rows, made as `/yearly.xlsx` makes them (no filters): the
+/// service's lines, the unit names and status words of the page.
+async fn year_rows(
+    ctx: &Ctx<'_>,
+    year: i32,
+) -> anyhow::Result<(String, Vec<duban_plan::export::YearRow>)> {
+    let err = |e: duban_core::service::Error| anyhow!("{e}");
+    let lines = yearly::yearly(ctx, year, &TaskQuery::default())
+        .await
+        .map_err(err)?;
+    let names = match duban_web::routes::Names::load(ctx).await {
+        Ok(names) => names,
+        Err(duban_web::error::AppError::Service(e)) => return Err(err(e)),
+        Err(other) => bail!("无法读取科室名称：{other:?}"),
+    };
+    let rows = lines
+        .iter()
+        .map(|l| duban_plan::export::YearRow {
+            title: l.row.task.title.clone(),
+            lead_unit: names.unit(&l.row.task.lead_unit),
+            due: duban_web::views::date(&l.row.task.timeline.due),
+            status: match l.row.task.status {
+                TaskStatus::Published => format!("{}灯", l.row.assessment.light.label()),
+                other => other.label().to_owned(),
+            },
+            light: l.row.assessment.light,
+            months: std::array::from_fn(|m| l.month_text(m)),
+        })
+        .collect();
+    let bureau = ledger::bureau_name(ctx).await.map_err(err)?;
+    Ok((format!("{bureau}{year}年工作统筹"), rows))
+}
+
+/// Writes `bytes` to `out` whole: into a temporary file in the same directory, then renamed
+/// over `out`, so that a reader never sees half a file and a failure leaves none behind.
+fn write_whole(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let file_name = out
+        .file_name()
+        .with_context(|| format!("输出路径不是文件：{}", out.display()))?;
+    let tmp = out.with_file_name(format!(
+        ".{}.{}.partial",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = std::fs::write(&tmp, bytes)
+        .with_context(|| format!("无法写入 {}", out.display()))
+        .and_then(|()| {
+            std::fs::rename(&tmp, out).with_context(|| format!("无法写入 {}", out.display()))
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }

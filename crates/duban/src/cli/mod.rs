@@ -50,7 +50,8 @@ enum Command {
     Serve(serve::Args),
     /// 生成压测数据 (fill an empty database with a year of work for the load benchmark).
     BenchData(bench_data::Args),
-    /// 导出台账 (export the task ledger as .xlsx or .csv).
+    /// 导出台账、月汇总、年统筹 (export the ledger as .xlsx/.csv, the monthly summary as
+    /// .xlsx/.docx, the year plan as .xlsx; the output file's extension picks the format).
     Export(export::Args),
     /// 配置文件 (print the example settings file, or check one).
     #[command(subcommand)]

@@ -207,3 +207,160 @@ fn eval_import_scores_the_public_keys_with_a_total_line() {
         .unwrap_or_default();
     assert!(total.contains("[6 documents, 0 failed]"), "{total}");
 }
+
+/// Runs duban with `args` against the data directory `dir` (the environment cannot redirect it).
+fn duban_with_data(dir: &std::path::Path, args: &[&str]) -> Output {
+    match Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("DUBAN_DATABASE_URL")
+        .env_remove("DUBAN_DATA_DIR")
+        .output()
+    {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run duban: {e}"),
+    }
+}
+
+#[test]
+fn export_picks_the_format_by_extension_docx_for_the_month_xlsx_for_the_year() {
+    use calamine::{Data, Reader, Xlsx};
+    let dir = temp_dir("export-formats");
+    let out = duban_with_data(&dir, &["bench-data", "--tasks", "30", "--weeks", "3"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+
+    // The month as a Word document: the page's sections and the workbook's table.
+    let docx = path("月汇总.docx");
+    let out = duban_with_data(&dir, &["export", "monthly", "--out", &docx]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("已导出"));
+    let bytes = std::fs::read(&docx).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(&bytes[..2], b"PK");
+    let text = match duban_plan::formats::extract(&bytes, "月汇总.docx") {
+        Ok(x) => x.text,
+        Err(e) => panic!("the document reopens: {e}"),
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with("工作汇总"), "{text}");
+    assert!(lines[1].starts_with("（统计时段："), "{text}");
+    for line in [
+        "一、总体情况",
+        "类别 | 名称 | 本月办结 | 本月新增 | 推进中 | 进度滞后 | 超期 | 按时报送率 |",
+        "二、各工程情况",
+        "三、各责任科室情况",
+    ] {
+        assert!(lines.contains(&line), "{line} in {text}");
+    }
+    assert!(lines.iter().any(|l| l.starts_with("全局 | 全局 | ")));
+    assert!(
+        lines.iter().any(|l| l.starts_with("（一）")),
+        "a section per group"
+    );
+
+    // The year as a workbook, the same one /yearly.xlsx serves.
+    let xlsx = path("年统筹.xlsx");
+    let out = duban_with_data(&dir, &["export", "yearly", "--out", &xlsx]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    let tasks: usize = said
+        .split('（')
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("task count in {said}"));
+    assert!(tasks >= 30, "{said}");
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap_or_else(|e| panic!("{e}"));
+    let sheet = book
+        .worksheet_range("年统筹")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cell = |r: u32, c: u32| match sheet.get_value((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    assert!(cell(0, 0).ends_with("年工作统筹"), "{}", cell(0, 0));
+    assert_eq!(
+        (cell(1, 1), cell(1, 5), cell(1, 16)),
+        ("工作任务".into(), "1月".into(), "12月".into())
+    );
+    assert_eq!(
+        sheet.height(),
+        tasks + 2,
+        "title, headings, one row per task"
+    );
+    let out = duban_with_data(
+        &dir,
+        &["export", "yearly", "--year", "2031", "--out", &xlsx],
+    );
+    assert!(out.status.success());
+
+    // Formats a kind cannot take, and bad years and months, are refused in Chinese with exit
+    // code 1, and leave no file, whole or partial, behind.
+    let refused: [(&[&str], &str, &str); 5] = [
+        (
+            &["export", "yearly"],
+            "年统筹.docx",
+            "年统筹只能导出为 .xlsx 文件",
+        ),
+        (
+            &["export", "monthly"],
+            "月汇总.csv",
+            "月汇总只能导出为 .xlsx 或 .docx 文件",
+        ),
+        (
+            &["export", "ledger"],
+            "台账.docx",
+            "台账只能导出为 .xlsx 或 .csv 文件",
+        ),
+        (
+            &["export", "yearly", "--year", "1999"],
+            "旧.xlsx",
+            "年份须在 2000 至 2100 之间",
+        ),
+        (
+            &["export", "monthly", "--period", "2026-13"],
+            "坏.docx",
+            "不是有效月份",
+        ),
+    ];
+    for (args, name, message) in refused {
+        let file = path(name);
+        let mut args = args.to_vec();
+        args.extend(["--out", &file]);
+        let out = duban_with_data(&dir, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert!(!dir.join(name).exists(), "{name}");
+    }
+    // A refused export leaves an existing file as it was.
+    let keep = path("保留.docx");
+    std::fs::write(&keep, "old").unwrap_or_else(|e| panic!("{e}"));
+    let out = duban_with_data(
+        &dir,
+        &["export", "monthly", "--period", "2026-13", "--out", &keep],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&keep).unwrap_or_default(), "old");
+    let leftovers: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
