@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod meetings;
 pub mod notify;
 pub mod org;
 pub mod plan;

@@ -19,6 +19,8 @@ compile_error!("duban-store needs at least one backend: feature `sqlite` or `pos
 mod sql;
 #[macro_use]
 mod followup_sql;
+#[macro_use]
+mod meetings_sql;
 
 #[cfg(feature = "postgres")]
 pub mod postgres;

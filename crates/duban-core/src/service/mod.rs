@@ -9,6 +9,7 @@ pub mod accountability;
 pub mod calendar;
 pub mod inbox;
 pub mod ledger;
+pub mod meetings;
 pub mod monthly;
 pub mod notices;
 pub mod overview;

@@ -87,12 +87,15 @@ pub enum StoreError {
 }
 
 mod followup;
+mod meetings;
 pub use followup::{Delivery, FollowUpStore, NoticeFilter};
+pub use meetings::{DecidedTask, MeetingStore};
 
 /// Persistence for every area of duban. See the module docs for the rules every method follows.
-/// The follow-up areas (督办单, scheduler, inbox, outbox) are in [`FollowUpStore`].
+/// The follow-up areas (督办单, scheduler, inbox, outbox) are in [`FollowUpStore`], meetings in
+/// [`MeetingStore`].
 #[async_trait]
-pub trait Store: FollowUpStore + Send + Sync {
+pub trait Store: FollowUpStore + MeetingStore + Send + Sync {
     /// Checks that the database answers (`GET /healthz`).
     async fn health(&self) -> Result<(), StoreError>;
 

@@ -36,6 +36,11 @@ followup_sql! {
     db = Postgres,
 }
 
+meetings_sql! {
+    store = PgStore,
+    db = Postgres,
+}
+
 impl PgStore {
     /// Connects to the PostgreSQL database at `url` and runs the migrations. The URL (which may
     /// hold a password) is never put into an error message.

@@ -41,6 +41,11 @@ followup_sql! {
     db = Sqlite,
 }
 
+meetings_sql! {
+    store = SqliteStore,
+    db = Sqlite,
+}
+
 impl SqliteStore {
     /// Opens (creating when missing) the SQLite database at `url` and runs the migrations.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
