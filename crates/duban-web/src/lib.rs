@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::monthly::router())
         .merge(routes::notices::router())
         .merge(routes::inbox::router())
+        .merge(routes::meetings::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

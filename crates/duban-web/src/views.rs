@@ -165,6 +165,9 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "agenda_saved" => "议题已更新",
         "outcome_saved" => "议定结果已记录",
         "decisions_sent" => "确定事项清单已发送给相关单位",
+        "decisions_already_sent" => "确定事项清单此前已发送，未重复发送",
+        "meeting_closed" => "会议已结束，纪要已定稿",
+        "saved_series" => "例会已添加",
         _ => return None,
     })
 }

@@ -379,6 +379,61 @@ pub struct Minutes {
 /// The minutes of a meeting (page and exports use the same).
 pub async fn minutes(ctx: &Ctx<'_>, id: MeetingId) -> Result<Arc<Minutes>> {
     let (meeting, items) = get(ctx, id).await?;
+    minutes_of(ctx, meeting, items).await
+}
+
+/// The agenda of the meeting held on `date` (the first series' when several met that day) —
+/// or, when none is recorded, the agenda the first series' meeting on that day would have now
+/// (`duban export agenda --date`).
+pub async fn agenda_on(ctx: &Ctx<'_>, date: NaiveDate) -> Result<Arc<Minutes>> {
+    may_read(ctx)?;
+    let series = ctx.store.list_series().await?;
+    let first = series
+        .first()
+        .ok_or_else(|| Error::Invalid("还没有设置例会".into()))?;
+    let held: Vec<Meeting> = ctx
+        .store
+        .list_meetings(1000)
+        .await?
+        .into_iter()
+        .filter(|m| m.held_on == date)
+        .collect();
+    if let Some(m) = held.iter().find(|m| m.series == first.id).or(held.first()) {
+        return minutes(ctx, m.id).await;
+    }
+    let items = compose_agenda(ctx, first.id, date)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| AgendaItem {
+            id: ItemId(0),
+            meeting: MeetingId(0),
+            position: i64::try_from(i).unwrap_or(i64::MAX),
+            item,
+            outcome: None,
+            new_task: None,
+            decided_by: None,
+            decided_at: None,
+        })
+        .collect();
+    let preview = Meeting {
+        id: MeetingId(0),
+        series: first.id,
+        held_on: date,
+        title: format!("{}（{}）", first.name, format_date(date)),
+        attendees: String::new(),
+        state: MeetingState::Open,
+        decisions_sent_at: None,
+        created_at: ctx.now,
+    };
+    minutes_of(ctx, preview, items).await
+}
+
+async fn minutes_of(
+    ctx: &Ctx<'_>,
+    meeting: Meeting,
+    items: Vec<AgendaItem>,
+) -> Result<Arc<Minutes>> {
     let snap = snapshot(ctx).await?;
     let unit_name = |u: OrgUnitId| {
         snap.units

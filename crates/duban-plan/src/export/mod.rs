@@ -4,6 +4,7 @@
 //! right encoding). Pure functions from rows to bytes: no file system here.
 
 pub mod docx;
+pub mod meeting;
 mod monthly_docx;
 
 pub use monthly_docx::monthly_docx;

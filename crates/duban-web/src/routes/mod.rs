@@ -3,6 +3,7 @@
 pub mod accountability;
 pub mod admin;
 pub mod login;
+pub mod meetings;
 pub mod monthly;
 pub mod notices;
 pub mod inbox;

@@ -408,3 +408,224 @@ fn outgoing_messages_reach_a_local_robot_and_failures_are_retried_and_shown_to_a
     let r = admin.post(&format!("/admin/delivery/{}/requeue", sent.id), &[]);
     assert_eq!(r.status, 409);
 }
+
+/// The text of a .docx's main document (tags dropped).
+fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[test]
+fn a_meeting_composes_its_agenda_records_a_new_task_and_sends_the_decided_items() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = App::start();
+    let sup = app.login(Who::Supervisor);
+    let today = duban_core::tasks::local_date(Utc::now());
+    let day = today.to_string();
+
+    // Who may create and read meetings.
+    for who in [Who::Lead, Who::Admin] {
+        assert_eq!(app.login(who).get("/meetings").status, 403, "{who:?}");
+    }
+    let r = app
+        .login(Who::Leader)
+        .post("/meetings", &[("series", "1"), ("held_on", &day)]);
+    assert_eq!(r.status, 403);
+    let page = sup.get("/meetings");
+    assert!(page.body.contains("局党政联席会议"), "the seeded series");
+
+    let r = sup.post("/meetings", &[("series", "1"), ("held_on", &day)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id: i64 = r
+        .location()
+        .trim_start_matches("/meetings/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The same series cannot meet twice on one day.
+    let again = sup.post("/meetings", &[("series", "1"), ("held_on", &day)]);
+    assert_eq!(again.status, 409, "{}", again.body);
+
+    // The agenda holds t3's pending 办结 request, with the unit's latest report.
+    let (meeting, items) = app
+        .block_on(app.store.get_meeting(duban_core::meetings::MeetingId(id)))
+        .unwrap();
+    let approval = items
+        .iter()
+        .find(|i| i.item.task == Some(app.w.t3))
+        .expect("t3 on the agenda");
+    assert_eq!(
+        approval.item.source,
+        duban_core::meetings::ItemSource::Approval
+    );
+    let page = app.login(Who::Leader).get(&format!("/meetings/{id}"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("待审批事项"));
+    assert!(
+        page.body.contains("已完成方案制定，正在组织实施"),
+        "latest report shown"
+    );
+    assert!(
+        !page.body.contains("记录议定结果"),
+        "leaders read, the 督查室 edits"
+    );
+
+    // Add an item by hand, move it up, remove it.
+    let r = sup.post(
+        &format!("/meetings/{id}/items"),
+        &[
+            ("title", "研究暑期校舍维修安排"),
+            ("note", "计财科提请"),
+            ("task", ""),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let (_, items) = app.block_on(app.store.get_meeting(meeting.id)).unwrap();
+    let added = items.last().unwrap().clone();
+    assert_eq!(added.item.title, "研究暑期校舍维修安排");
+    let r = sup.post(
+        &format!("/meetings/{id}/items/{}/move", added.id.0),
+        &[("dir", "up")],
+    );
+    assert_eq!(r.status, 303);
+    let (_, moved) = app.block_on(app.store.get_meeting(meeting.id)).unwrap();
+    if items.len() > 1 {
+        assert_eq!(moved[moved.len() - 2].id, added.id);
+    }
+    let r = sup.post(&format!("/meetings/{id}/items/{}/remove", added.id.0), &[]);
+    assert_eq!(r.status, 303);
+    let (_, after) = app.block_on(app.store.get_meeting(meeting.id)).unwrap();
+    assert_eq!(after.len(), items.len() - 1);
+
+    // A new task decided on t3's item: refused without a unit, stored and published with one.
+    let outcome_path = format!("/meetings/{id}/items/{}/outcome", approval.id.0);
+    let due = (today + Duration::days(30)).to_string();
+    let r = sup.post(
+        &outcome_path,
+        &[
+            ("kind", "new_task"),
+            ("text", "开展普惠性幼儿园办园质量评估"),
+            ("due", &due),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请选择责任单位"), "{}", r.body);
+    let unit_a = app.w.unit_a.0.to_string();
+    let r = sup.post(
+        &outcome_path,
+        &[
+            ("kind", "new_task"),
+            ("text", "开展普惠性幼儿园办园质量评估"),
+            ("lead_unit", &unit_a),
+            ("due", &due),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let (_, items) = app.block_on(app.store.get_meeting(meeting.id)).unwrap();
+    let decided = items.iter().find(|i| i.id == approval.id).unwrap();
+    let new_task = decided.new_task.expect("a task was created");
+    let task = app.block_on(app.store.get_task(new_task)).unwrap();
+    assert_eq!(task.status, duban_core::tasks::TaskStatus::Published);
+    assert_eq!(task.lead_unit, Some(app.w.unit_a));
+    let plan = app
+        .block_on(app.store.get_plan(task.plan.unwrap()))
+        .unwrap();
+    assert!(plan.title.ends_with("会议议定事项"), "{}", plan.title);
+    // It is in the unit's workbench at once.
+    let lead = app.login(Who::Lead);
+    assert!(
+        lead.get("/my")
+            .body
+            .contains("开展普惠性幼儿园办园质量评估")
+    );
+    // An outcome is recorded once.
+    let r = sup.post(
+        &outcome_path,
+        &[("kind", "carry_over"), ("text", "下周再议")],
+    );
+    assert_eq!(r.status, 409);
+
+    // The downloads: minutes and the 确定事项清单, reopened and read.
+    let minutes = sup.get(&format!("/meetings/{id}/minutes.docx"));
+    assert_eq!(minutes.status, 200);
+    let text = docx_text(&minutes.bytes);
+    assert!(text.contains("局党政联席会议纪要"), "{text}");
+    assert!(text.contains("开展普惠性幼儿园办园质量评估"));
+    assert!(text.contains("确定事项清单"));
+    let xlsx = sup.get(&format!("/meetings/{id}/decisions.xlsx"));
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx.bytes.clone())).unwrap();
+    let sheet = book.worksheet_range("确定事项清单").unwrap();
+    let cell = |r: u32, c: u32| match sheet.get_value((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(
+        (0..5).map(|c| cell(1, c)).collect::<Vec<_>>(),
+        ["序号", "议定事项", "责任单位", "配合单位", "完成时限"]
+    );
+    assert_eq!(cell(2, 0), "1");
+    assert_eq!(cell(2, 1), "开展普惠性幼儿园办园质量评估");
+    assert_eq!(cell(2, 2), "基础教育科");
+    assert_eq!(
+        cell(2, 4),
+        duban_core::tasks::format_date(today + Duration::days(30))
+    );
+    assert_eq!(
+        app.login(Who::Lead)
+            .get(&format!("/meetings/{id}/minutes.docx"))
+            .status,
+        403
+    );
+
+    // Sending the decided items: once, to the unit's inbox.
+    let r = sup.post(&format!("/meetings/{id}/send"), &[]);
+    assert_eq!(
+        r.location(),
+        format!("/meetings/{id}?notice=decisions_sent")
+    );
+    let r = sup.post(&format!("/meetings/{id}/send"), &[]);
+    assert_eq!(
+        r.location(),
+        format!("/meetings/{id}?notice=decisions_already_sent")
+    );
+    let inbox = app
+        .block_on(app.store.list_inbox(app.w.user(Who::Lead), 10))
+        .unwrap();
+    let decisions: Vec<_> = inbox
+        .iter()
+        .filter(|m| m.message.kind == NotifyKind::MeetingDecision)
+        .collect();
+    assert_eq!(decisions.len(), 1);
+    assert!(
+        decisions[0]
+            .message
+            .body
+            .contains("开展普惠性幼儿园办园质量评估")
+    );
+
+    // Closing freezes it.
+    assert_eq!(sup.post(&format!("/meetings/{id}/close"), &[]).status, 303);
+    let r = sup.post(
+        &format!("/meetings/{id}/items"),
+        &[("title", "会后补充"), ("note", ""), ("task", "")],
+    );
+    assert_eq!(r.status, 409);
+}
