@@ -1691,3 +1691,237 @@ fn the_monthly_summary_downloads_as_a_word_document() {
     assert_eq!(anon.status, 303);
     assert!(anon.location().starts_with("/login"), "{}", anon.location());
 }
+
+/// Issues a 督办单 straight into the store: to `unit` about `task`, issued `issued_days_ago`
+/// days ago, to answer within `reply_in_days` days of today (negative: already past).
+fn issue_notice(
+    app: &App,
+    task: duban_core::tasks::TaskId,
+    unit: duban_core::org::OrgUnitId,
+    tier: duban_core::supervision::notices::NoticeTier,
+    issued_days_ago: i64,
+    reply_in_days: i64,
+) -> duban_core::supervision::notices::NoticeRecord {
+    use duban_core::supervision::notices::{NewNotice, NoticeTrigger};
+    let now = chrono::Utc::now();
+    let notice = NewNotice {
+        task,
+        unit,
+        tier,
+        trigger: NoticeTrigger::Manual,
+        facts: "请加快推进并书面反馈".into(),
+        reply_by: duban_core::tasks::local_date(now) + chrono::Duration::days(reply_in_days),
+        issued_at: now - chrono::Duration::days(issued_days_ago),
+        dedupe_key: None,
+        escalates: None,
+    };
+    app.block_on(app.store.issue_notice(&notice, None))
+        .unwrap()
+        .expect("issued")
+}
+
+/// The text of the first `<td data-label="{label}">` after `from` in `html`.
+fn cell<'a>(html: &'a str, from: &str, label: &str) -> &'a str {
+    let rest = html
+        .split(from)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {from} in {html}"));
+    let open = format!(r#"<td data-label="{label}">"#);
+    rest.split(open.as_str())
+        .nth(1)
+        .and_then(|s| s.split("</td>").next())
+        .unwrap_or_else(|| panic!("no {label} after {from}"))
+}
+
+#[test]
+fn statistics_count_notices_by_tier_and_the_units_reply_punctuality() {
+    use duban_core::supervision::notices::NoticeTier::{Blue, Red, Yellow};
+    let app = App::start();
+    let sup = app.login(Who::Supervisor);
+    let before = sup.get("/stats");
+    assert_eq!(before.status, 200, "{}", before.body);
+    assert!(
+        before.body.contains(r#"id="notices-red">0<"#),
+        "{}",
+        before.body
+    );
+    assert!(before.body.contains(r#"id="notice-reply-rate">—<"#));
+    assert!(before.body.contains("尚未下发督办单"));
+
+    let (w, unit) = (&app.w, app.w.unit_a);
+    // Answered the day it was issued: on time.
+    let blue = issue_notice(&app, w.t1, unit, Blue, 0, 5);
+    // Issued 40 days ago, its reply-by date 35 days ago, still open: late.
+    issue_notice(&app, w.t2, unit, Yellow, 40, -35);
+    // Open, still within its time: counted, but no answer is due yet.
+    issue_notice(&app, w.t2, unit, Red, 0, 2);
+    // Answered now, a week after its reply-by date: late.
+    let late = issue_notice(&app, w.t3, unit, Red, 10, -7);
+    for n in [&blue, &late] {
+        app.block_on(
+            app.store
+                .answer_notice(n.id, "已落实整改", chrono::Utc::now(), None),
+        )
+        .unwrap();
+    }
+
+    // The figures are kept per data version: the notices (audited writes) show at once.
+    let page = sup.get("/stats");
+    assert_eq!(page.status, 200, "{}", page.body);
+    let body = &page.body;
+    for (id, n) in [
+        ("notices-blue", 1),
+        ("notices-yellow", 1),
+        ("notices-red", 2),
+    ] {
+        assert!(body.contains(&format!(r#"id="{id}">{n}<"#)), "{id}: {body}");
+    }
+    // Three answers due (two answered, one past its date), one of them on time.
+    assert!(body.contains(r#"id="notice-reply-rate">33.3%<"#), "{body}");
+
+    // By unit: all four went to 基础教育科, next to its 问责 count.
+    let unit_row = r#"<td data-label="名称">基础教育科</td>"#;
+    let by_unit = body.split(r#"id="by-unit""#).nth(1).unwrap();
+    assert_eq!(cell(by_unit, unit_row, "问责"), "0");
+    assert_eq!(cell(by_unit, unit_row, "蓝色提醒"), "1");
+    assert_eq!(cell(by_unit, unit_row, "黄色警示"), "1");
+    assert_eq!(cell(by_unit, unit_row, "红色督办"), "2");
+    // By 工程: each seeded task is its own; t2 had a yellow and a red one.
+    let by_programme = body.split(r#"id="by-programme""#).nth(1).unwrap();
+    let t2_row = r#"<td data-label="名称">完成义务教育优质均衡督导评估</td>"#;
+    assert_eq!(cell(by_programme, t2_row, "蓝色提醒"), "0");
+    assert_eq!(cell(by_programme, t2_row, "黄色警示"), "1");
+    assert_eq!(cell(by_programme, t2_row, "红色督办"), "1");
+    let t3_row = r#"<td data-label="名称">新建普惠性幼儿园3所</td>"#;
+    assert_eq!(cell(by_programme, t3_row, "红色督办"), "1");
+    // Not in the months of the deadlines.
+    let by_month = body
+        .split(r#"id="by-month""#)
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(!by_month.contains(r#"data-label="红色督办""#), "{by_month}");
+
+    // By month of issue (Beijing time), with a chart.
+    let month_of = |days_ago: i64| {
+        use chrono::Datelike;
+        let d =
+            duban_core::tasks::local_date(chrono::Utc::now() - chrono::Duration::days(days_ago));
+        format!("{}年{}月", d.year(), d.month())
+    };
+    let mut expected: std::collections::BTreeMap<String, [usize; 3]> = Default::default();
+    for (days_ago, tier) in [(0, 0), (40, 1), (0, 2), (10, 2)] {
+        expected.entry(month_of(days_ago)).or_default()[tier] += 1;
+    }
+    let months = body.split(r#"id="notices-by-month""#).nth(1).unwrap();
+    for (month, [b, y, r]) in &expected {
+        let row = format!(r#"<td data-label="月份">{month}</td>"#);
+        assert_eq!(cell(months, &row, "蓝色提醒"), b.to_string(), "{month}");
+        assert_eq!(cell(months, &row, "黄色警示"), y.to_string(), "{month}");
+        assert_eq!(cell(months, &row, "红色督办"), r.to_string(), "{month}");
+        assert_eq!(cell(months, &row, "合计"), (b + y + r).to_string());
+    }
+    assert!(
+        body.contains(r#"aria-label="各月下发督办单""#),
+        "the chart is drawn"
+    );
+    assert!(body.contains(r##"fill="#b3261e"><title>"##), "red segments");
+
+    // 反馈及时率 by unit.
+    let replies = body.split(r#"id="notice-replies""#).nth(1).unwrap();
+    let row = r#"<td data-label="责任科室">基础教育科</td>"#;
+    assert_eq!(cell(replies, row, "督办单"), "4");
+    assert_eq!(cell(replies, row, "应反馈"), "3");
+    assert_eq!(cell(replies, row, "按时反馈"), "1");
+    assert_eq!(cell(replies, row, "逾期或未反馈"), "2");
+    assert_eq!(cell(replies, row, "反馈及时率"), "33.3%");
+    assert!(
+        !replies.contains("教研室"),
+        "units without notices are left out"
+    );
+}
+
+#[test]
+fn the_units_workbench_lists_its_open_notices_first() {
+    use duban_core::supervision::notices::NoticeTier::{Blue, Red, Yellow};
+    let app = App::start();
+    let w = &app.w;
+    let unit_c = app
+        .block_on(app.store.list_org_units())
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == "体卫艺科")
+        .unwrap()
+        .id;
+    // Without notices the section is not there.
+    let lead = app.login(Who::Lead);
+    let page = lead.get("/my");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(!page.body.contains(r#"id="my-notices""#));
+
+    let overdue = issue_notice(&app, w.t1, w.unit_a, Red, 5, -1);
+    let waiting = issue_notice(&app, w.t2, w.unit_a, Yellow, 0, 3);
+    let answered = issue_notice(&app, w.t3, w.unit_a, Blue, 0, 5);
+    app.block_on(
+        app.store
+            .answer_notice(answered.id, "已落实", chrono::Utc::now(), None),
+    )
+    .unwrap();
+    let elsewhere = issue_notice(&app, w.t1, unit_c, Blue, 0, 5);
+
+    let page = lead.get("/my");
+    assert_eq!(page.status, 200, "{}", page.body);
+    let section = page
+        .body
+        .split(r#"id="my-notices""#)
+        .nth(1)
+        .expect("the section is shown")
+        .split("</section>")
+        .next()
+        .unwrap();
+    // At the top: before the task table.
+    assert!(
+        page.body.find(r#"id="my-notices""#) < page.body.find(r#"id="my-tasks""#),
+        "{}",
+        page.body
+    );
+    assert!(section.contains("（2）"), "{section}");
+    // The red, overdue one first: number linked, tier badge, task, reply-by date, 已逾期.
+    let red = section.find(&overdue.number()).expect("the overdue notice");
+    let yellow = section.find(&waiting.number()).expect("the waiting notice");
+    assert!(red < yellow, "sharpest first: {section}");
+    assert!(section.contains(&format!(
+        r#"<a href="/notices/{}">{}</a>"#,
+        overdue.id,
+        overdue.number()
+    )));
+    assert!(section.contains(r#"<span class="tier tier-red">红色督办</span>"#));
+    assert!(section.contains(r#"<span class="tier tier-yellow">黄色警示</span>"#));
+    assert!(section.contains(T1_TITLE));
+    assert!(section.contains(&overdue.notice.reply_by.format("%Y-%m-%d").to_string()));
+    assert_eq!(section.matches("已逾期").count(), 1, "{section}");
+    // Answered notices and other units' notices are not listed.
+    assert!(!section.contains(&answered.number()));
+    assert!(!section.contains(&elsewhere.number()));
+    // The other unit sees its own; the co-unit has none.
+    let other = app.login(Who::Other).get("/my");
+    assert!(other.body.contains(&elsewhere.number()), "{}", other.body);
+    assert!(!other.body.contains(&overdue.number()));
+    assert!(
+        !app.login(Who::Co)
+            .get("/my")
+            .body
+            .contains(r#"id="my-notices""#)
+    );
+    // Other roles never get the section.
+    for who in [Who::Supervisor, Who::Leader, Who::Viewer] {
+        let r = app.login(who).get("/my");
+        assert!(
+            !r.body.contains(r#"id="my-notices""#),
+            "{who:?}: {}",
+            r.body
+        );
+    }
+}

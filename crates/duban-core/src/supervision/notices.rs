@@ -448,7 +448,7 @@ pub fn candidates(
             format!("due_soon:{id}:{due}"),
         );
     }
-    found.sort_by(|a, b| b.tier.cmp(&a.tier));
+    found.sort_by_key(|c| std::cmp::Reverse(c.tier));
     found
 }
 

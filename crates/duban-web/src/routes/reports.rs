@@ -7,9 +7,11 @@ use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use duban_core::org::Role;
 use duban_core::service::reports::{ReportInput, current_period, save_report};
 use duban_core::service::tasks::{TaskQuery, TaskRow, list_tasks, visible_task};
-use duban_core::service::{Error, reports, requests};
+use duban_core::service::{Error, notices, reports, requests};
+use duban_core::supervision::notices::NoticeRecord;
 use duban_core::tasks::{
     AttachmentId, MAX_ATTACHMENT_BYTES, NewAttachment, ReportId, ReportRecord, ReportState,
     RequestId, RequestRecord, TargetId, TargetValue, TaskId, TaskRecord,
@@ -66,12 +68,60 @@ struct HistoryLine {
 /// How many of the unit's latest submissions the workbench lists.
 const HISTORY_LINES: usize = 20;
 
+/// A 督办单 waiting for the unit (to 签收 or 反馈), as the workbench lists it.
+struct OpenNotice {
+    notice: NoticeRecord,
+    task_title: String,
+    /// Today is past its 反馈时限.
+    late: bool,
+}
+
 #[derive(Template)]
 #[template(path = "workbench.html")]
 struct WorkbenchPage {
     chrome: Chrome,
     items: Vec<WorkItem>,
     history: Vec<HistoryLine>,
+    /// The unit's open 督办单, sharpest first (empty for other roles).
+    notices: Vec<OpenNotice>,
+}
+
+/// The 督办单 still waiting for a unit's user, sharpest first, then the earliest 反馈时限; none
+/// for the other roles.
+async fn open_notices(
+    ctx: &duban_core::service::Ctx<'_>,
+    role: Role,
+) -> AppResult<Vec<OpenNotice>> {
+    if role != Role::Unit {
+        return Ok(Vec::new());
+    }
+    let found = notices::list(ctx, true).await?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let snap = duban_core::service::snapshot::snapshot(ctx).await?;
+    let today = duban_core::tasks::local_date(ctx.now);
+    let mut open: Vec<OpenNotice> = found
+        .into_iter()
+        .map(|n| OpenNotice {
+            task_title: snap
+                .tasks
+                .iter()
+                .find(|t| t.id == n.notice.task)
+                .map(|t| t.title.clone())
+                .unwrap_or_default(),
+            late: n.is_late(today),
+            notice: n,
+        })
+        .collect();
+    open.sort_by_key(|o| {
+        (
+            std::cmp::Reverse(o.notice.notice.tier),
+            o.notice.notice.reply_by,
+            o.notice.id,
+        )
+    });
+    Ok(open)
 }
 
 async fn workbench(
@@ -126,10 +176,12 @@ async fn workbench(
         .collect();
     history.sort_by_key(|h| std::cmp::Reverse(h.submitted_at));
     history.truncate(HISTORY_LINES);
+    let notices = open_notices(&ctx, session.user.role).await?;
     Ok(html(&WorkbenchPage {
         chrome: Chrome::new("我的任务", &session, "/my").with_notice(q.notice.as_deref()),
         items,
         history,
+        notices,
     }))
 }
 

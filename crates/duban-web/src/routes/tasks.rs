@@ -521,17 +521,18 @@ fn year_of(filters: &ListQuery, now: chrono::DateTime<chrono::Utc>) -> i32 {
         .unwrap_or_else(|| duban_core::tasks::local_date(now).year())
 }
 
-/// `GET /yearly.xlsx?year=2026&…`: the 年统筹 grid as a workbook, with the same filters.
-async fn yearly_xlsx(
-    State(state): State<AppState>,
-    session: Session,
-    Query(filters): Query<ListQuery>,
-) -> AppResult<Response> {
-    let ctx = state.ctx(session.actor());
-    let year = year_of(&filters, ctx.now);
-    let lines = duban_core::service::yearly::yearly(&ctx, year, &filters.to_query()).await?;
-    let names = Names::load(&ctx).await?;
-    let rows: Vec<duban_plan::export::YearRow> = lines
+/// The 年统筹 workbook of `year`: its title (`{局名}{year}年工作统筹`) and one row per task the
+/// actor may see that touches the year, filtered by `query`. What `/yearly.xlsx` serves and
+/// `duban export yearly` writes: the service's lines with the unit names and status words of
+/// the page.
+pub async fn yearly_workbook(
+    ctx: &duban_core::service::Ctx<'_>,
+    year: i32,
+    query: &TaskQuery,
+) -> AppResult<(String, Vec<duban_plan::export::YearRow>)> {
+    let lines = duban_core::service::yearly::yearly(ctx, year, query).await?;
+    let names = Names::load(ctx).await?;
+    let rows = lines
         .iter()
         .map(|l| duban_plan::export::YearRow {
             title: l.row.task.title.clone(),
@@ -545,8 +546,19 @@ async fn yearly_xlsx(
             months: std::array::from_fn(|m| l.month_text(m)),
         })
         .collect();
-    let bureau = duban_core::service::ledger::bureau_name(&ctx).await?;
-    let title = format!("{bureau}{year}年工作统筹");
+    let bureau = duban_core::service::ledger::bureau_name(ctx).await?;
+    Ok((format!("{bureau}{year}年工作统筹"), rows))
+}
+
+/// `GET /yearly.xlsx?year=2026&…`: the 年统筹 grid as a workbook, with the same filters.
+async fn yearly_xlsx(
+    State(state): State<AppState>,
+    session: Session,
+    Query(filters): Query<ListQuery>,
+) -> AppResult<Response> {
+    let ctx = state.ctx(session.actor());
+    let year = year_of(&filters, ctx.now);
+    let (title, rows) = yearly_workbook(&ctx, year, &filters.to_query()).await?;
     let bytes = duban_plan::export::yearly_xlsx(&title, &rows).map_err(Error::Internal)?;
     Ok(views::download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -13,8 +13,8 @@ use duban_core::access::Actor;
 use duban_core::org::{Role, UserId};
 use duban_core::service::monthly::{self, Month};
 use duban_core::service::tasks::TaskQuery;
-use duban_core::service::{Ctx, ledger, yearly};
-use duban_core::tasks::{CadenceSettings, TaskStatus, local_date};
+use duban_core::service::{Ctx, ledger};
+use duban_core::tasks::{CadenceSettings, local_date};
 
 use super::db::{DbArgs, block_on};
 
@@ -161,37 +161,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The 年统筹 workbook's title and rows, made as `/yearly.xlsx` makes them (no filters): the
-/// service's lines, the unit names and status words of the page.
+/// The 年统筹 workbook's title and rows, made by the code that makes `/yearly.xlsx` (no
+/// filters).
 async fn year_rows(
     ctx: &Ctx<'_>,
     year: i32,
 ) -> anyhow::Result<(String, Vec<duban_plan::export::YearRow>)> {
-    let err = |e: duban_core::service::Error| anyhow!("{e}");
-    let lines = yearly::yearly(ctx, year, &TaskQuery::default())
-        .await
-        .map_err(err)?;
-    let names = match duban_web::routes::Names::load(ctx).await {
-        Ok(names) => names,
-        Err(duban_web::error::AppError::Service(e)) => return Err(err(e)),
-        Err(other) => bail!("无法读取科室名称：{other:?}"),
-    };
-    let rows = lines
-        .iter()
-        .map(|l| duban_plan::export::YearRow {
-            title: l.row.task.title.clone(),
-            lead_unit: names.unit(&l.row.task.lead_unit),
-            due: duban_web::views::date(&l.row.task.timeline.due),
-            status: match l.row.task.status {
-                TaskStatus::Published => format!("{}灯", l.row.assessment.light.label()),
-                other => other.label().to_owned(),
-            },
-            light: l.row.assessment.light,
-            months: std::array::from_fn(|m| l.month_text(m)),
-        })
-        .collect();
-    let bureau = ledger::bureau_name(ctx).await.map_err(err)?;
-    Ok((format!("{bureau}{year}年工作统筹"), rows))
+    match duban_web::routes::tasks::yearly_workbook(ctx, year, &TaskQuery::default()).await {
+        Ok(workbook) => Ok(workbook),
+        Err(duban_web::error::AppError::Service(e)) => Err(anyhow!("{e}")),
+        Err(other) => bail!("无法生成年统筹：{other:?}"),
+    }
 }
 
 /// Writes `bytes` to `out` whole: into a temporary file in the same directory, then renamed
