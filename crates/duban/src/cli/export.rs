@@ -1,6 +1,7 @@
-//! `duban export ledger|monthly|yearly --out FILE`: the same 台账, 月汇总 and 年统筹 the pages
-//! offer for download, for scheduled jobs and scripts. The file's extension picks the format:
-//! the ledger as .xlsx or .csv, the monthly summary as .xlsx or .docx, the year as .xlsx. The
+//! `duban export ledger|monthly|yearly|agenda --out FILE`: the same 台账, 月汇总, 年统筹 and
+//! 例会议题/纪要/确定事项清单 the pages offer for download, for scheduled jobs and scripts. The file's extension picks the format:
+//! the ledger as .xlsx or .csv, the monthly summary as .xlsx or .docx, the year as .xlsx, the
+//! meeting as .docx (agenda or minutes) or .xlsx (确定事项清单). The
 //! command reads as a read-only user would: every published task. The file appears whole or not
 //! at all: it is written next to the target under a temporary name, then renamed.
 
@@ -27,6 +28,10 @@ pub enum What {
     Monthly,
     /// 年统筹 (the year's tasks against its months, .xlsx; `--year 2026`, default this year).
     Yearly,
+    /// 周例会议题 (the meeting of `--date 2026-03-09`, default today: its agenda — or its minutes
+    /// once outcomes are recorded — as .docx, its 确定事项清单 as .xlsx; with no meeting recorded
+    /// that day, the agenda the first series' meeting would have now).
+    Agenda,
 }
 
 impl What {
@@ -36,6 +41,7 @@ impl What {
             What::Ledger => ("台账", &[Format::Xlsx, Format::Csv]),
             What::Monthly => ("月汇总", &[Format::Xlsx, Format::Docx]),
             What::Yearly => ("年统筹", &[Format::Xlsx]),
+            What::Agenda => ("例会议题", &[Format::Docx, Format::Xlsx]),
         }
     }
 }
@@ -55,6 +61,9 @@ pub struct Args {
     /// 年份 (the year of the 年统筹, e.g. 2026; default the current year).
     #[arg(long)]
     year: Option<i32>,
+    /// 会议日期 (the day of the meeting, e.g. 2026-03-09; default today).
+    #[arg(long)]
+    date: Option<String>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -153,6 +162,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let bytes =
                     duban_plan::export::yearly_xlsx(&title, &rows).map_err(|e| anyhow!(e))?;
                 anyhow::Ok((bytes, format!("{year}年统筹（{} 项任务）", rows.len())))
+            }
+            What::Agenda => {
+                let date = match args.date.as_deref() {
+                    Some(d) => chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                        .map_err(|_| anyhow!("会议日期须为 YYYY-MM-DD 格式：{d} (bad --date)"))?,
+                    None => local_date(ctx.now),
+                };
+                let m = duban_core::service::meetings::agenda_on(&ctx, date)
+                    .await
+                    .map_err(err)?;
+                let decided = m.items.iter().any(|i| i.item.outcome.is_some());
+                let bytes = match format {
+                    Format::Xlsx => duban_plan::export::meeting::decided_xlsx(&m),
+                    _ => duban_plan::export::meeting::meeting_docx(&m, decided),
+                }
+                .map_err(|e| anyhow!(e))?;
+                let what = match format {
+                    Format::Xlsx => {
+                        format!("{}确定事项清单（{} 项）", m.meeting.title, m.decided.len())
+                    }
+                    _ if decided => format!("{}纪要（{} 项议题）", m.meeting.title, m.items.len()),
+                    _ => format!("{}议题（{} 项）", m.meeting.title, m.items.len()),
+                };
+                anyhow::Ok((bytes, what))
             }
         }
     })??;

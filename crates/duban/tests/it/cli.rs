@@ -364,3 +364,65 @@ fn export_picks_the_format_by_extension_docx_for_the_month_xlsx_for_the_year() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn export_agenda_writes_the_meeting_agenda_composed_from_the_live_state() {
+    let dir = temp_dir("export-agenda");
+    let out = duban_with_data(&dir, &["bench-data", "--tasks", "30", "--weeks", "3"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let docx = path("议题.docx");
+    let out = duban_with_data(
+        &dir,
+        &["export", "agenda", "--date", "2026-03-09", "--out", &docx],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        said.contains("局党政联席会议（2026年3月9日）议题"),
+        "{said}"
+    );
+    let bytes = std::fs::read(&docx).unwrap_or_else(|e| panic!("{e}"));
+    let text = match duban_plan::formats::extract(&bytes, "议题.docx") {
+        Ok(x) => x.text,
+        Err(e) => panic!("the document reopens: {e}"),
+    };
+    assert!(text.starts_with("局党政联席会议议题"), "{text}");
+    assert!(text.contains("一、会议议题"), "{text}");
+    // The 确定事项清单 as a workbook: headings only, nothing decided yet.
+    let xlsx = path("清单.xlsx");
+    let out = duban_with_data(
+        &dir,
+        &["export", "agenda", "--date", "2026-03-09", "--out", &xlsx],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Refusals: a bad date, an unsupported extension; no file is left behind.
+    for (args, needle) in [
+        (
+            vec!["export", "agenda", "--date", "3月9日", "--out", &docx],
+            "YYYY-MM-DD",
+        ),
+        (
+            vec!["export", "agenda", "--out", "议题.csv"],
+            ".docx 或 .xlsx",
+        ),
+    ] {
+        let out = duban_with_data(&dir, &args);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{err}");
+    }
+    assert!(!dir.join("议题.csv").exists());
+}

@@ -4,7 +4,10 @@
 //!
 //! 督查室 imports a plan, assigns and publishes it → the 责任科室 saves a draft and reports → the
 //! 督查室 returns it → the unit reports again → the 督查室 accepts → the unit asks for 办结 → the
-//! task's leader approves → the task is 已办结. Each step leaves a screenshot in `target/e2e/`.
+//! task's leader approves → the task is 已办结. Then the weekly meeting: the 督查室 creates it (the
+//! agenda composed from the demo's live state) → records a new task as an item's outcome → issues
+//! a 督办单 on it → the unit finds the task in its workbench and signs and answers the notice.
+//! Each step leaves a screenshot in `target/e2e/`.
 //!
 //! Needs /usr/bin/chromium and /usr/bin/chromedriver (`scripts/test` installs them). Without them
 //! the test fails when `CI` is set and is skipped otherwise.
@@ -822,6 +825,95 @@ fn a_plan_goes_from_import_to_completion_in_a_real_browser() {
     let request = b.find_with_text("#requests li", "办结申请");
     assert!(b.text(&request).contains("已同意"), "{}", b.text(&request));
     b.shot("task-completed");
+    b.logout();
+
+    // 9. The weekly meeting: the 督查室 creates it, the agenda is composed from the demo's
+    //    live state, and an item's outcome is a new task for 基础教育科.
+    b.login("duchashi", &pass("duchashi"));
+    b.goto("/meetings");
+    b.click_css("#new-meeting button[type=submit]");
+    let meeting_path = b.wait_path("/meetings/");
+    b.find_with_text(".notice", "议题已按当前情况自动生成");
+    let items = b.find_all("#agenda article.agenda-item");
+    assert!(!items.is_empty(), "an empty agenda: {}", b.where_am_i());
+    let red = b.find_all("#agenda article.agenda-item[data-source=red]");
+    assert!(!red.is_empty(), "the demo has red tasks on the agenda");
+    b.shot("meeting-agenda");
+    let first = items[0].clone();
+    b.click(&b.find_in(&first, "details summary")[0]);
+    let form = b.find_in(&first, "form.outcome-form")[0].clone();
+    let kind = b.find_in(&form, "select[name=kind]")[0].clone();
+    let new_task_option = b
+        .find_in(&kind, "option")
+        .into_iter()
+        .find(|o| b.property(o, "value") == "new_task")
+        .unwrap_or_else(|| panic!("no new_task option"));
+    b.click(&new_task_option);
+    let decided = "组织开展校园食品安全专项检查";
+    let text = b.find_in(&form, "textarea[name=text]")[0].clone();
+    b.cmd(
+        "POST",
+        &format!("/element/{text}/value"),
+        Some(json!({ "text": decided })),
+    );
+    let lead = b.find_in(&form, "select[name=lead_unit]")[0].clone();
+    let option = b
+        .find_in(&lead, "option")
+        .into_iter()
+        .find(|o| b.text(o).trim() == "基础教育科")
+        .unwrap_or_else(|| panic!("no 基础教育科 option"));
+    b.click(&option);
+    let due = b.find_in(&form, "input[name=due]")[0].clone();
+    let due_day = (chrono::Utc::now() + chrono::Duration::days(20))
+        .format("%Y-%m-%d")
+        .to_string();
+    b.script(
+        "arguments[0].value = arguments[1]",
+        json!([{ ELEMENT: due }, due_day]),
+    );
+    b.click(&b.find_in(&form, "button[type=submit]")[0]);
+    b.find_with_text(".notice", "议定结果已记录");
+    let link = b.find_with_text("a.new-task", "查看新增任务");
+    let new_task_path = b.property(&link, "pathname");
+    assert!(new_task_path.starts_with("/tasks/"), "{new_task_path}");
+    b.find_with_text("#decided", decided);
+    b.shot("meeting-outcome");
+
+    // 10. The 督查室 issues a 督办单 on the new task.
+    b.goto(&new_task_path);
+    b.click_css("#task-notices details summary");
+    b.fill(
+        "#issue-notice textarea[name=facts]",
+        "请于本周内制定检查方案并报督查室。",
+    );
+    b.click_css("#issue-notice button[type=submit]");
+    b.wait_path("/notices/");
+    b.find_with_text(".notice", "督办单已下发");
+    let number = b.text_of("#notice-number");
+    assert!(number.starts_with("督〔"), "{number}");
+    b.shot("notice-issued");
+    b.goto(&meeting_path);
+    b.logout();
+
+    // 11. 基础教育科 finds the new task in its workbench and signs and answers the notice.
+    b.login("jichu", &pass("jichu"));
+    b.goto("/my");
+    b.find_with_text("#my-tasks tbody tr", decided);
+    let notice_link = b.find_with_text("#my-notices a", &number);
+    b.shot("workbench-notice");
+    b.click(&notice_link);
+    b.wait_path("/notices/");
+    b.click_css("#sign-notice");
+    b.find_with_text(".notice", "已签收");
+    assert!(b.text_of("#notice-signed").contains("签收"));
+    b.fill(
+        "#answer-notice textarea[name=answer]",
+        "已制定检查方案，下周一起开展检查。",
+    );
+    b.click_css("#answer-notice button[type=submit]");
+    b.find_with_text(".notice", "已反馈");
+    assert_eq!(b.text_of("#notice-state"), "已反馈");
+    b.shot("notice-answered");
     b.logout();
 
     drop(b);
