@@ -2,11 +2,11 @@
 
 pub mod accountability;
 pub mod admin;
+pub mod inbox;
 pub mod login;
 pub mod meetings;
 pub mod monthly;
 pub mod notices;
-pub mod inbox;
 pub mod plans;
 pub mod reports;
 pub mod stats;

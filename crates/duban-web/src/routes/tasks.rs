@@ -342,7 +342,9 @@ async fn render_task(
         default_reply_by: cadence
             .calendar
             .as_ref()
-            .map_or(today + chrono::Duration::days(3), |c| c.workdays_after(today, 3)),
+            .map_or(today + chrono::Duration::days(3), |c| {
+                c.workdays_after(today, 3)
+            }),
         can_hold: can(&actor, Action::HoldAccountable, Some(&task)),
         involved_units: task
             .lead_unit
