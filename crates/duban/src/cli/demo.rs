@@ -4,7 +4,9 @@
 //! as any upload (by the 督查室 user, through the same use case as the upload page), decomposed
 //! into tasks and published (交办); then the last weeks of the unit's work are played: weekly
 //! reports (mostly on time, a few late or missing), reviews (one returned and resubmitted), a
-//! pending 办结 and a pending 延期 request, and a leader's 批示 — so every page shows something.
+//! pending 办结 and a pending 延期 request, and a leader's 批示; last Monday's 局党政联席会议 with a
+//! decision sent to its unit and an item carried over, and a 督办单 on a red task — so every page
+//! shows something.
 //!
 //! The logins go to `DATA_DIR/demo-logins.txt` (username, password, role, unit name; tab
 //! separated, one a line).
@@ -120,6 +122,7 @@ pub async fn load_if_empty(
     let logins = insert_users(store, &units).await?;
     let tasks = insert_plan(store).await?;
     insert_history(store, &tasks, Utc::now()).await?;
+    insert_meeting_and_notice(store, Utc::now()).await?;
     write_logins(data_dir, &logins)?;
     Ok(Some(logins))
 }
@@ -397,6 +400,98 @@ async fn insert_history(
                 Some(leader.id),
             )
             .await?;
+    }
+    Ok(())
+}
+
+/// Last Monday's 局党政联席会议 (agenda composed as it stood then, a decision for the first item's
+/// unit, the second item carried over, closed and sent) and a 黄色警示 on the first red task.
+pub(crate) async fn insert_meeting_and_notice(
+    store: &Arc<dyn Store>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    use duban_core::service::{meetings, notices};
+    let supervisor = user(store, "duchashi").await?;
+    let cadence = CadenceSettings::default();
+    let today = duban_core::tasks::local_date(now);
+    let back = match today.weekday().num_days_from_monday() {
+        0 => 7,
+        n => i64::from(n),
+    };
+    let held_on = today - Duration::days(back);
+    let at = |day: NaiveDate| duban_core::tasks::local_day_start(day) + Duration::hours(9);
+    let ctx = Ctx {
+        store: store.as_ref(),
+        actor: Actor::from(&supervisor),
+        now: at(held_on),
+        cadence: &cadence,
+        snapshots: None,
+    };
+    let series = meetings::series(&ctx).await.map_err(|e| anyhow!("{e}"))?;
+    let first = series.first().context("没有例会")?;
+    let meeting = meetings::create(&ctx, first.id, held_on)
+        .await
+        .map_err(|e| anyhow!("演示例会创建失败：{e}"))?;
+    let (_, items) = store.get_meeting(meeting.id).await?;
+    let tasks = store.list_tasks(&TaskFilter::default()).await?;
+    let lead_of = |item: &duban_core::meetings::AgendaItem| {
+        item.item
+            .task
+            .and_then(|t| tasks.iter().find(|x| x.id == t))
+            .and_then(|t| t.lead_unit)
+    };
+    if let Some(item) = items.first() {
+        let input = meetings::OutcomeInput {
+            kind: "decision".into(),
+            text: "责任科室本周内制定整改方案，倒排工期，下周例会汇报进展。".into(),
+            lead_unit: lead_of(item),
+            co_units: Vec::new(),
+            due: Some(held_on + Duration::days(14)),
+        };
+        meetings::record_outcome(&ctx, meeting.id, item.id, &input)
+            .await
+            .map_err(|e| anyhow!("演示议定事项失败：{e}"))?;
+    }
+    if let Some(item) = items.get(1) {
+        let input = meetings::OutcomeInput {
+            kind: "carry_over".into(),
+            text: "下次例会听取专题汇报。".into(),
+            ..meetings::OutcomeInput::default()
+        };
+        meetings::record_outcome(&ctx, meeting.id, item.id, &input)
+            .await
+            .map_err(|e| anyhow!("演示延续议题失败：{e}"))?;
+    }
+    meetings::close(&ctx, meeting.id)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let routing = duban_core::service::scheduler::Routing::default();
+    if items.first().and_then(lead_of).is_some() {
+        meetings::send_decisions(&ctx, meeting.id, &routing)
+            .await
+            .map_err(|e| anyhow!("演示确定事项发送失败：{e}"))?;
+    }
+    // The 督查室's own 督办单, issued this morning.
+    let ctx = Ctx { now, ..ctx };
+    let rows = duban_core::service::tasks::assessed_tasks(&ctx, None)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    if let Some(red) = rows.iter().find(|r| {
+        r.assessment.light == duban_core::tasks::Light::Red
+            && !r.is_parent
+            && r.task.status == TaskStatus::Published
+            && r.task.lead_unit.is_some()
+    }) {
+        notices::issue(
+            &ctx,
+            red.task.id,
+            duban_core::supervision::notices::NoticeTier::Yellow,
+            "该任务进度明显滞后，请说明原因，并报送下一步整改措施和完成时间。",
+            today + Duration::days(3),
+        )
+        .await
+        .map_err(|e| anyhow!("演示督办单下发失败：{e}"))?;
     }
     Ok(())
 }
