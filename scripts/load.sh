@@ -90,6 +90,10 @@ ROUTES=(
     "/monthly|$SUPERVISOR"
     "/accountability|$SUPERVISOR"
     "/plans/$PLAN|$SUPERVISOR"
+    "/notices?show=all|$SUPERVISOR"
+    "/meetings/1|$SUPERVISOR"
+    "/inbox|$UNIT"
+    "/yearly.xlsx|$SUPERVISOR"
 )
 
 # wrk prints latencies as 812.00us, 1.23ms or 1.02s: in milliseconds.

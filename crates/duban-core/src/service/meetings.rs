@@ -24,6 +24,8 @@ use crate::tasks::{
 
 /// How far back reports flagged 需协调解决 are looked for.
 const FLAGGED_LOOKBACK_DAYS: i64 = 21;
+/// How far back an agenda item's "latest report" is looked for.
+const LATEST_REPORT_DAYS: i64 = 92;
 
 fn may_read(ctx: &Ctx<'_>) -> Result<()> {
     match ctx.actor.role {
@@ -376,10 +378,17 @@ pub struct Minutes {
     pub decided: Vec<DecidedLine>,
 }
 
-/// The minutes of a meeting (page and exports use the same).
+/// The minutes of a meeting (page and exports use the same). Kept per data version and minute
+/// in the server's cache: everyone at the meeting reloads the same page, and every change to it
+/// is a write that moves the version.
 pub async fn minutes(ctx: &Ctx<'_>, id: MeetingId) -> Result<Arc<Minutes>> {
-    let (meeting, items) = get(ctx, id).await?;
-    minutes_of(ctx, meeting, items).await
+    may_read(ctx)?;
+    let minutes = super::snapshot::memoized(ctx, &format!("minutes:{id}"), || async {
+        let (meeting, items) = get(ctx, id).await?;
+        Ok(Arc::unwrap_or_clone(minutes_of(ctx, meeting, items).await?))
+    })
+    .await?;
+    Ok(minutes)
 }
 
 /// The agenda of the meeting held on `date` (the first series' when several met that day) —
@@ -449,23 +458,32 @@ async fn minutes_of(
         .find(|s| s.id == meeting.series)
         .map(|s| s.name)
         .unwrap_or_default();
+    // Each item's task's latest submitted report, in one read: those of the last quarter before
+    // the meeting (an older one is no news to report at it).
+    let latest: std::collections::HashMap<crate::tasks::TaskId, crate::tasks::ReportRecord> = ctx
+        .store
+        .list_reports_in_period(
+            meeting.held_on - chrono::Duration::days(LATEST_REPORT_DAYS),
+            meeting.held_on + chrono::Duration::days(1),
+        )
+        .await?
+        .into_iter()
+        .map(|r| (r.task, r))
+        .collect();
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let task = item.item.task.and_then(|t| snap.task(t));
-        let latest = match task {
-            Some(t) => ctx
-                .store
-                .list_reports(t.id)
-                .await?
-                .into_iter()
-                .filter(|r| r.first_submitted_at.is_some())
-                .max_by_key(|r| r.period_start),
-            None => None,
-        };
+        let latest = task.and_then(|t| latest.get(&t.id));
         out.push(MinutesItem {
             reporting_unit: task.and_then(|t| t.lead_unit).map(unit_name),
-            report_period: latest.as_ref().map(|r| r.period_start),
-            latest_report: latest.map(|r| (r.progress_text, r.problems, r.next_steps)),
+            report_period: latest.map(|r| r.period_start),
+            latest_report: latest.map(|r| {
+                (
+                    r.progress_text.clone(),
+                    r.problems.clone(),
+                    r.next_steps.clone(),
+                )
+            }),
             item,
         });
     }

@@ -76,6 +76,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let all: Vec<TaskRecord> = demo_tasks.into_iter().chain(bench_tasks).collect();
         let leaf_tasks = leaves(&all);
         let reports = insert_reports(&store, &leaf_tasks, args.weeks, now).await?;
+        // Last Monday's meeting and a 督办单, as in the demo (for /meetings/1 and /notices).
+        demo::insert_meeting_and_notice(&store, now).await?;
         demo::write_logins(&args.db.data_dir, &logins)?;
         println!(
             "已生成压测数据：{} 项叶子任务，{reports} 份周报，用时 {:.1} 秒；账号见 {}",
@@ -397,6 +399,48 @@ async fn time_calls(store: &Arc<dyn Store>) -> anyhow::Result<ExitCode> {
         )
         .await?)
     })
+    .await?;
+    // The floors, as the server runs them: the shared snapshot cache stays warm (it is
+    // reloaded only after a write), but each run is a minute later, so lights, the agenda, the
+    // month and the statistics are computed afresh every time, as for the first request of a
+    // minute (later ones in that minute are served from the memo).
+    let cache = duban_core::service::snapshot::SnapshotCache::default();
+    let minute = std::cell::Cell::new(0_i64);
+    let cached = || {
+        minute.set(minute.get() + 1);
+        Ctx {
+            snapshots: Some(&cache),
+            now: ctx.now + chrono::Duration::minutes(minute.get()),
+            ..ctx
+        }
+    };
+    let today = duban_core::tasks::local_date(ctx.now);
+    let series = duban_core::service::meetings::series(&ctx).await?;
+    if let Some(first) = series.first() {
+        let agenda = timed(
+            "service meetings::compose_agenda (warm snapshot, new minute)",
+            || async {
+                Ok(
+                    duban_core::service::meetings::compose_agenda(&cached(), first.id, today)
+                        .await?,
+                )
+            },
+        )
+        .await?;
+        println!("| (agenda items: {}) | |", agenda.len());
+    }
+    timed(
+        "service monthly::monthly_summary (warm snapshot, new minute)",
+        || async {
+            let month = duban_core::service::monthly::Month::of(today);
+            Ok(duban_core::service::monthly::monthly_summary(&cached(), month).await?)
+        },
+    )
+    .await?;
+    timed(
+        "service stats::statistics (warm snapshot, new minute)",
+        || async { Ok(duban_core::service::stats::statistics(&cached()).await?) },
+    )
     .await?;
     println!(
         "\n{} tasks, {} report summaries, {} submitted reports waiting, {} tasks on /my of jichu",
