@@ -180,6 +180,7 @@ async fn story(store: Arc<dyn Store>, raw: Raw) {
     plans_tasks_and_reports(&*store, bureau.id, department.id, school.id).await;
     targets_requests_and_sessions(&*store, department.id, school.id).await;
     followup::followup_story(&*store).await;
+    followup::meetings_story(&*store).await;
 
     // Someone edits an audit row by hand: the chain names it.
     let changed = raw
@@ -1286,8 +1287,8 @@ async fn org_users_and_audit_story_passes_on_sqlite() {
 
     // A second connect runs no migration twice and sees the same data.
     let reopened = duban_store::connect(&url).await.unwrap();
-    // (6 from the story, 3 from the follow-up story.)
-    assert_eq!(reopened.list_users().await.unwrap().len(), 9);
+    // (6 from the story, 3 each from the follow-up and meeting stories.)
+    assert_eq!(reopened.list_users().await.unwrap().len(), 12);
 }
 
 #[tokio::test]

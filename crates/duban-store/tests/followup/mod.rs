@@ -796,3 +796,250 @@ pub async fn a_year_of_ticks(dir: &std::path::Path) {
     assert_eq!(announced, mine.len());
     let _ = w.unit;
 }
+
+/// Meetings on one backend: series, a meeting with its agenda, reorder, add, remove, outcomes
+/// (a decided task stored and published with the outcome, a 批示), the decisions sent once,
+/// closing.
+pub async fn meetings_story(store: &dyn Store) {
+    use duban_core::meetings::{ItemSource, MeetingState, NewItem, Outcome, OutcomeKind};
+    use duban_core::notify::Dispatch;
+    use duban_core::store::DecidedTask;
+    use duban_core::tasks::TaskStatus;
+
+    let w = world(
+        store,
+        "mt_",
+        &[("例会测试任务", d(6, 30), Frequency::Weekly)],
+    )
+    .await;
+    let task = w.tasks[0];
+    let series = store.list_series().await.unwrap();
+    assert_eq!(series[0].name, "局党政联席会议", "seeded by the migration");
+    assert_eq!(series[0].weekday, Weekday::Mon);
+    let extra = store
+        .insert_series(
+            "局长办公会",
+            Weekday::Thu,
+            NaiveTime::from_hms_opt(15, 0, 0).unwrap(),
+            Some(w.supervisor),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.list_series().await.unwrap().len(), 2);
+    assert!(matches!(
+        store
+            .insert_series("局长办公会", Weekday::Fri, NaiveTime::MIN, None)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let item = |title: &str, task: Option<TaskId>| NewItem {
+        source: ItemSource::Red,
+        task,
+        request: None,
+        report: None,
+        title: title.into(),
+        note: "已逾期".into(),
+    };
+    let m = store
+        .create_meeting(
+            series[0].id,
+            d(3, 9),
+            "局党政联席会议（2026年3月9日）",
+            &[item("一", Some(task)), item("二", None), item("三", None)],
+            Some(w.supervisor),
+        )
+        .await
+        .unwrap();
+    assert_eq!(m.state, MeetingState::Open);
+    assert!(matches!(
+        store
+            .create_meeting(series[0].id, d(3, 9), "重复", &[], None)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // Another series may meet the same day.
+    store
+        .create_meeting(extra.id, d(3, 9), "局长办公会", &[], None)
+        .await
+        .unwrap();
+    let titles = |items: &[duban_core::meetings::AgendaItem]| {
+        items
+            .iter()
+            .map(|i| i.item.title.clone())
+            .collect::<Vec<_>>()
+    };
+    let (_, items) = store.get_meeting(m.id).await.unwrap();
+    assert_eq!(titles(&items), ["一", "二", "三"]);
+    store.move_item(items[2].id, true, None).await.unwrap();
+    store.move_item(items[0].id, true, None).await.unwrap(); // at the top: nothing moves
+    let added = store.add_item(m.id, &item("四", None), None).await.unwrap();
+    store.remove_item(items[1].id, None).await.unwrap();
+    let (_, items) = store.get_meeting(m.id).await.unwrap();
+    assert_eq!(titles(&items), ["一", "三", "四"]);
+    assert_eq!(items[2].id, added.id);
+
+    // A decided task, stored and published with its outcome.
+    let plan = store
+        .meeting_plan(2026, "2026年会议议定事项", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .meeting_plan(2026, "2026年会议议定事项", None)
+            .await
+            .unwrap(),
+        plan,
+        "found, not created twice"
+    );
+    let mut new_task =
+        NewTask::new("开展校园周边环境整治", d(3, 9), d(4, 30), Frequency::Weekly).unwrap();
+    new_task.lead_unit = Some(w.unit);
+    let outcome = Outcome::new(
+        OutcomeKind::NewTask,
+        "开展校园周边环境整治",
+        Some(w.unit),
+        vec![],
+        Some(d(4, 30)),
+        d(3, 9),
+        false,
+    )
+    .unwrap();
+    let decided = store
+        .record_outcome(
+            items[2].id,
+            &outcome,
+            Some(DecidedTask {
+                plan,
+                task: &new_task,
+                published_on: d(3, 9),
+            }),
+            at(d(3, 9), 10),
+            Some(w.supervisor),
+        )
+        .await
+        .unwrap();
+    let created = store.get_task(decided.new_task.unwrap()).await.unwrap();
+    assert_eq!(created.status, TaskStatus::Published);
+    assert_eq!(created.plan, Some(plan));
+    assert_eq!(created.lead_unit, Some(w.unit));
+    assert_eq!(created.timeline.reporting_from, Some(d(3, 9)));
+    assert_eq!(decided.outcome.as_ref().unwrap().due, Some(d(4, 30)));
+    // Once only.
+    assert!(matches!(
+        store
+            .record_outcome(items[2].id, &outcome, None, at(d(3, 9), 11), None)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // A 批示 on the first item's task; a decision with co-units on the second.
+    let instruction = Outcome::new(
+        OutcomeKind::Instruction,
+        "月底前完成",
+        None,
+        vec![],
+        None,
+        d(3, 9),
+        true,
+    )
+    .unwrap();
+    store
+        .record_outcome(
+            items[0].id,
+            &instruction,
+            None,
+            at(d(3, 9), 10),
+            Some(w.leader),
+        )
+        .await
+        .unwrap();
+    let on_task = store.list_instructions(Some(task)).await.unwrap();
+    assert_eq!(on_task[0].instruction.text, "月底前完成");
+    let decision = Outcome::new(
+        OutcomeKind::Decision,
+        "由督办测试科牵头制定方案",
+        Some(w.unit),
+        vec![OrgUnitId(1)],
+        Some(d(3, 31)),
+        d(3, 9),
+        false,
+    )
+    .unwrap();
+    store
+        .record_outcome(items[1].id, &decision, None, at(d(3, 9), 10), None)
+        .await
+        .unwrap();
+    let (_, items) = store.get_meeting(m.id).await.unwrap();
+    assert_eq!(items[1].outcome.as_ref().unwrap().co_units, [OrgUnitId(1)]);
+    assert!(matches!(
+        store.remove_item(items[1].id, None).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // The previous meeting of the series, as the next agenda sees it.
+    let (prev, prev_items) = store
+        .previous_meeting(series[0].id, d(3, 16))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((prev.id, prev_items.len()), (m.id, 3));
+    assert!(
+        store
+            .previous_meeting(series[0].id, d(3, 9))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Sent once; then closed, and nothing changes any more.
+    let to = Dispatch {
+        inbox: vec![(
+            w.unit_user,
+            message(NotifyKind::MeetingDecision, "确定事项"),
+        )],
+        outgoing: Vec::new(),
+    };
+    assert!(
+        store
+            .send_decisions(m.id, at(d(3, 9), 12), &to, None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .send_decisions(m.id, at(d(3, 9), 13), &to, None)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .list_inbox(w.unit_user, 10)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|m| m.message.title == "确定事项")
+            .count(),
+        1
+    );
+    let notes = store
+        .set_meeting_notes(m.id, "第10次局党政联席会议", "出席：王局长等", None)
+        .await
+        .unwrap();
+    assert_eq!(notes.attendees, "出席：王局长等");
+    let closed = store.close_meeting(m.id, Some(w.supervisor)).await.unwrap();
+    assert_eq!(closed.state, MeetingState::Closed);
+    assert!(closed.decisions_sent_at.is_some());
+    for refused in [
+        store
+            .add_item(m.id, &item("五", None), None)
+            .await
+            .map(|_| ()),
+        store.move_item(items[1].id, true, None).await,
+        store.close_meeting(m.id, None).await.map(|_| ()),
+    ] {
+        assert!(
+            matches!(refused, Err(StoreError::Conflict { .. })),
+            "{refused:?}"
+        );
+    }
+    let listed = store.list_meetings(10).await.unwrap();
+    assert!(listed.iter().any(|x| x.id == m.id));
+}
