@@ -398,11 +398,16 @@ macro_rules! meetings_sql {
                 if before.outcome.is_some() {
                     return Err(conflict("meeting_items.outcome"));
                 }
-                sqlx::query("delete from meeting_items where id = $1")
-                    .bind(item.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
+                let done = sqlx::query(
+                    "delete from meeting_items where id = $1 and outcome_kind is null",
+                )
+                .bind(item.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(conflict("meeting_items.outcome"));
+                }
                 let before_json = Some(to_json(&before)?);
                 append_audit(&mut tx, "meeting_item.delete", "meeting_item", item.to_string(), actor, before_json, None)
                     .await?;
@@ -480,10 +485,13 @@ macro_rules! meetings_sql {
                         .await?;
                 }
                 let co: Vec<i64> = outcome.co_units.iter().map(|u| u.0).collect();
-                sqlx::query(
+                // Conditional on "no outcome yet" in the statement itself, so that of two people
+                // deciding at once (PostgreSQL does not serialise the check above) one loses —
+                // and the task the loser created is rolled back with it.
+                let done = sqlx::query(
                     "update meeting_items set outcome_kind = $2, outcome_text = $3, \
                      lead_unit_id = $4, co_units_json = $5, due_date = $6, new_task_id = $7, \
-                     decided_by = $8, decided_at = $9 where id = $1",
+                     decided_by = $8, decided_at = $9 where id = $1 and outcome_kind is null",
                 )
                 .bind(item.0)
                 .bind(outcome.kind.code())
@@ -497,6 +505,9 @@ macro_rules! meetings_sql {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(conflict("meeting_items.outcome"));
+                }
                 let after = load_item(&mut *tx, item).await?;
                 audit_change(&mut tx, "meeting_item.decide", "meeting_item", item.to_string(), actor, &before, &after)
                     .await?;
@@ -534,12 +545,16 @@ macro_rules! meetings_sql {
             ) -> Result<Meeting, StoreError> {
                 let mut tx = self.begin().await?;
                 let before = open_meeting(&mut *tx, meeting).await?;
-                sqlx::query("update meetings set state = $2 where id = $1")
+                let done = sqlx::query("update meetings set state = $2 where id = $1 and state = $3")
                     .bind(meeting.0)
                     .bind(MeetingState::Closed.code())
+                    .bind(MeetingState::Open.code())
                     .execute(&mut *tx)
                     .await
                     .map_err(map_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(conflict("meetings.state"));
+                }
                 let after = load_meeting(&mut *tx, meeting).await?;
                 audit_change(&mut tx, "meeting.close", "meeting", meeting.to_string(), actor, &before, &after)
                     .await?;

@@ -174,6 +174,15 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
     pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
+/// The first value of `name` among form `pairs` (empty when absent): for forms read as pairs
+/// because they repeat a name (multi-selects) or leave unchecked boxes out.
+pub fn form_value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
 /// `application/x-www-form-urlencoded` pairs (invalid percent escapes are kept as they are).
 pub fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
     body.split(|b| *b == b'&')

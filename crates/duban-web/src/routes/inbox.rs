@@ -12,7 +12,7 @@ use duban_core::notify::{InboxMessage, NotifyKind, OutboxEntry, Preference};
 use duban_core::service::inbox;
 use serde::Deserialize;
 
-use crate::auth::{Session, serde_urlencoded_pairs};
+use crate::auth::{Session, form_value, serde_urlencoded_pairs};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::{Chrome, html};
@@ -123,11 +123,7 @@ async fn save_settings(
     let ctx = state.ctx(session.actor());
     let pairs = serde_urlencoded_pairs(&body);
     let on = |name: String| pairs.iter().any(|(k, v)| *k == name && v == "on");
-    let email = pairs
-        .iter()
-        .find(|(k, _)| k == "email")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let email = form_value(&pairs, "email").to_owned();
     let preferences: Vec<Preference> = NotifyKind::ALL
         .into_iter()
         .map(|kind| Preference {

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use super::Names;
-use crate::auth::{Session, serde_urlencoded_pairs};
+use crate::auth::{Session, form_value, serde_urlencoded_pairs};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::{Chrome, html};
@@ -118,15 +118,8 @@ async fn list(
     }))
 }
 
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
-
 fn date_field(pairs: &[(String, String)], name: &str, what: &str) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(field(pairs, name).trim(), "%Y-%m-%d")
+    NaiveDate::parse_from_str(form_value(pairs, name).trim(), "%Y-%m-%d")
         .map_err(|_| Error::Invalid(format!("请填写{what}")))
 }
 
@@ -137,7 +130,7 @@ async fn create(
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     let pairs = serde_urlencoded_pairs(&body);
-    let series = field(&pairs, "series")
+    let series = form_value(&pairs, "series")
         .trim()
         .parse()
         .map(duban_core::meetings::SeriesId)
@@ -154,15 +147,15 @@ async fn add_series(
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     let pairs = serde_urlencoded_pairs(&body);
-    let weekday = field(&pairs, "weekday")
+    let weekday = form_value(&pairs, "weekday")
         .parse::<u32>()
         .ok()
         .and_then(|n| WEEKDAYS.iter().find(|(d, _)| d.number_from_monday() == n))
         .map(|(d, _)| *d)
         .ok_or_else(|| Error::Invalid("请选择例会日".into()))?;
-    let time = NaiveTime::parse_from_str(field(&pairs, "start_time").trim(), "%H:%M")
+    let time = NaiveTime::parse_from_str(form_value(&pairs, "start_time").trim(), "%H:%M")
         .map_err(|_| Error::Invalid("开会时间须为 HH:MM".into()))?;
-    meetings::add_series(&ctx, field(&pairs, "name"), weekday, time).await?;
+    meetings::add_series(&ctx, form_value(&pairs, "name"), weekday, time).await?;
     Ok(Redirect::to("/meetings?notice=saved_series").into_response())
 }
 
@@ -224,7 +217,7 @@ async fn add_item(
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     let pairs = serde_urlencoded_pairs(&body);
-    let task = match field(&pairs, "task").trim() {
+    let task = match form_value(&pairs, "task").trim() {
         "" => None,
         t => Some(TaskId(
             t.trim_start_matches('#')
@@ -232,8 +225,12 @@ async fn add_item(
                 .map_err(|_| Error::Invalid("任务编号无效".into()))?,
         )),
     };
-    let item = NewItem::manual(field(&pairs, "title"), field(&pairs, "note"), task)
-        .map_err(Error::from)?;
+    let item = NewItem::manual(
+        form_value(&pairs, "title"),
+        form_value(&pairs, "note"),
+        task,
+    )
+    .map_err(Error::from)?;
     meetings::add_item(&ctx, MeetingId(id), &item).await?;
     Ok(back(id, "agenda_saved"))
 }
@@ -246,7 +243,7 @@ async fn move_item(
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     let pairs = serde_urlencoded_pairs(&body);
-    meetings::move_item(&ctx, ItemId(item), field(&pairs, "dir") == "up").await?;
+    meetings::move_item(&ctx, ItemId(item), form_value(&pairs, "dir") == "up").await?;
     Ok(back(id, "agenda_saved"))
 }
 
@@ -270,15 +267,15 @@ async fn outcome(
     let pairs = serde_urlencoded_pairs(&body);
     let unit = |v: &str| v.trim().parse().ok().map(OrgUnitId);
     let input = OutcomeInput {
-        kind: field(&pairs, "kind").to_owned(),
-        text: field(&pairs, "text").to_owned(),
-        lead_unit: unit(field(&pairs, "lead_unit")),
+        kind: form_value(&pairs, "kind").to_owned(),
+        text: form_value(&pairs, "text").to_owned(),
+        lead_unit: unit(form_value(&pairs, "lead_unit")),
         co_units: pairs
             .iter()
             .filter(|(k, _)| k == "co_units")
             .filter_map(|(_, v)| unit(v))
             .collect(),
-        due: NaiveDate::parse_from_str(field(&pairs, "due").trim(), "%Y-%m-%d").ok(),
+        due: NaiveDate::parse_from_str(form_value(&pairs, "due").trim(), "%Y-%m-%d").ok(),
     };
     meetings::record_outcome(&ctx, MeetingId(id), ItemId(item), &input).await?;
     Ok(back(id, "outcome_saved"))
@@ -295,8 +292,8 @@ async fn notes(
     meetings::set_notes(
         &ctx,
         MeetingId(id),
-        field(&pairs, "title"),
-        field(&pairs, "attendees"),
+        form_value(&pairs, "title"),
+        form_value(&pairs, "attendees"),
     )
     .await?;
     Ok(back(id, "agenda_saved"))
