@@ -32,8 +32,12 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize, Default)]
 struct ListQuery {
-    /// `all` shows answered and escalated ones too.
+    /// `all` shows answered and escalated ones too; `late` only those past their reply-by date.
     show: Option<String>,
+    /// Only this tier (`blue`, `yellow`, `red`).
+    tier: Option<String>,
+    /// Only this unit (for those who see every unit's).
+    unit: Option<String>,
     notice: Option<String>,
 }
 
@@ -50,7 +54,10 @@ struct NoticeLine {
 struct NoticesPage {
     chrome: Chrome,
     lines: Vec<NoticeLine>,
-    show_all: bool,
+    show: String,
+    tier: String,
+    unit: String,
+    units: Vec<(String, String)>,
     counts: [(&'static str, &'static str, usize); 3],
 }
 
@@ -67,8 +74,12 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
-    let show_all = q.show.as_deref() == Some("all");
-    let found = notices::list(&ctx, !show_all).await?;
+    let show = match q.show.as_deref() {
+        Some("all") => "all",
+        Some("late") => "late",
+        _ => "open",
+    };
+    let found = notices::list(&ctx, show != "all").await?;
     let names = Names::load(&ctx).await?;
     let titles = task_titles(&ctx).await?;
     let today = local_date(ctx.now);
@@ -83,8 +94,23 @@ async fn list(
         ("yellow", "黄色警示", count(NoticeTier::Yellow)),
         ("blue", "蓝色提醒", count(NoticeTier::Blue)),
     ];
+    let tier = q
+        .tier
+        .as_deref()
+        .and_then(|t| NoticeTier::from_code(t).ok());
+    let unit: Option<i64> = q.unit.as_deref().and_then(|u| u.trim().parse().ok());
+    // The units that have notices, for the filter.
+    let mut units: Vec<(String, String)> = found
+        .iter()
+        .map(|n| (n.notice.unit.0.to_string(), names.unit_by_id(n.notice.unit)))
+        .collect();
+    units.sort();
+    units.dedup();
     let mut lines: Vec<NoticeLine> = found
         .into_iter()
+        .filter(|n| tier.is_none_or(|t| n.notice.tier == t))
+        .filter(|n| unit.is_none_or(|u| n.notice.unit.0 == u))
+        .filter(|n| show != "late" || n.is_late(today))
         .map(|n| NoticeLine {
             task_title: titles.get(&n.notice.task).cloned().unwrap_or_default(),
             unit: names.unit_by_id(n.notice.unit),
@@ -103,7 +129,14 @@ async fn list(
     Ok(html(&NoticesPage {
         chrome: Chrome::new("督办单", &session, "/notices").with_notice(q.notice.as_deref()),
         lines,
-        show_all,
+        show: show.to_owned(),
+        tier: tier.map_or_else(String::new, |t| t.code().to_owned()),
+        unit: unit.map_or_else(String::new, |u| u.to_string()),
+        units: if session.user.role == Role::Unit {
+            Vec::new()
+        } else {
+            units
+        },
         counts,
     }))
 }

@@ -629,3 +629,51 @@ fn a_meeting_composes_its_agenda_records_a_new_task_and_sends_the_decided_items(
     );
     assert_eq!(r.status, 409);
 }
+
+#[test]
+fn the_notice_list_filters_by_tier_unit_and_lateness() {
+    use duban_core::supervision::notices::{NewNotice, NoticeTier, NoticeTrigger};
+    let app = App::start();
+    let today = duban_core::tasks::local_date(Utc::now());
+    let issue = |task, tier, reply_by| {
+        app.block_on(app.store.issue_notice(
+            &NewNotice {
+                task,
+                unit: app.w.unit_a,
+                tier,
+                trigger: NoticeTrigger::Manual,
+                facts: "请加快推进".into(),
+                reply_by,
+                issued_at: Utc::now() - Duration::days(10),
+                dedupe_key: None,
+                escalates: None,
+            },
+            None,
+        ))
+        .unwrap()
+        .unwrap()
+        .number()
+    };
+    let red = issue(app.w.t1, NoticeTier::Red, today - Duration::days(2));
+    let blue = issue(app.w.t2, NoticeTier::Blue, today + Duration::days(3));
+    let sup = app.login(Who::Supervisor);
+    let page = sup.get("/notices");
+    assert!(page.body.contains(&red) && page.body.contains(&blue));
+    let only_red = sup.get("/notices?tier=red");
+    assert!(only_red.body.contains(&red) && !only_red.body.contains(&blue));
+    let late = sup.get("/notices?show=late");
+    assert!(
+        late.body.contains(&red) && !late.body.contains(&blue),
+        "{}",
+        late.body
+    );
+    assert!(late.body.contains("已逾期"));
+    let other_unit = sup.get(&format!("/notices?unit={}", app.w.unit_a.0 + 1));
+    assert!(other_unit.body.contains("没有符合条件的督办单"));
+    // Nonsense filters are ignored, not errors.
+    assert_eq!(sup.get("/notices?tier=purple&unit=x&show=??").status, 200);
+    // A unit sees its own, without the unit filter.
+    let lead = app.login(Who::Lead).get("/notices");
+    assert!(lead.body.contains(&red));
+    assert!(!lead.body.contains("name=\"unit\""));
+}
