@@ -87,6 +87,7 @@ impl Chrome {
             ]),
             Role::Viewer => nav.extend([
                 ("/tasks", "任务清单"),
+                ("/meetings", "周例会"),
                 ("/notices", "督办单"),
                 ("/yearly", "年统筹"),
                 ("/monthly", "月汇总"),

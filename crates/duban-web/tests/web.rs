@@ -1528,6 +1528,18 @@ fn statistics_count_completions_overdue_and_accountability_for_the_whole_picture
 #[test]
 fn the_monthly_summary_shows_the_months_completions_and_report_excerpts() {
     let app = App::start();
+    // t1's report names a problem and the next steps (r2's left both empty).
+    let r = app.login(Who::Lead).post(
+        &format!("/tasks/{}/report", app.w.t1),
+        &[
+            ("progress_text", "已完成选址论证"),
+            ("problems", "征地手续未完成"),
+            ("next_steps", "协调自然资源局加快审批"),
+            ("percent", "30"),
+            ("action", "submit"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
     app.block_on(app.store.complete_task(app.w.t1, chrono::Utc::now(), None))
         .unwrap();
     let sup = app.login(Who::Supervisor);
@@ -1542,6 +1554,31 @@ fn the_monthly_summary_shows_the_months_completions_and_report_excerpts() {
         page.body.contains(&first_words),
         "an excerpt of this month's report"
     );
+    // Under each excerpt its 存在问题 and 下步打算, when the report has them.
+    assert!(
+        page.body.contains("<b>存在问题：</b>征地手续未完成"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<b>下步打算：</b>协调自然资源局加快审批")
+    );
+    assert_eq!(
+        page.body.matches("存在问题：").count(),
+        page.body.matches("征地手续未完成").count(),
+        "no empty 存在问题 lines"
+    );
+    let r2_items: Vec<&str> = page
+        .body
+        .split("<li>")
+        .filter(|li| li.contains(&first_words))
+        .collect();
+    assert!(!r2_items.is_empty());
+    for li in r2_items {
+        let li = li.split("</li>").next().unwrap_or_default();
+        assert!(!li.contains("存在问题") && !li.contains("下步打算"), "{li}");
+    }
     assert!(page.body.contains("按责任科室") && page.body.contains("基础教育科"));
     // Another month is just as reachable; a bad one is refused in Chinese.
     let earlier = sup.get("/monthly?month=2025-01");
@@ -1574,7 +1611,24 @@ fn the_monthly_summary_downloads_as_a_workbook() {
         "{:?}",
         sheet.get_value((0, 0))
     );
-    assert!(book.worksheet_range("报送摘录").is_ok());
+    let excerpts = book.worksheet_range("报送摘录").unwrap();
+    let headings: Vec<String> = (0..6)
+        .map(|c| match excerpts.get_value((0, c)) {
+            Some(Data::String(s)) => s.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "工作任务",
+            "完成进度",
+            "进展情况摘录",
+            "存在问题",
+            "下步打算",
+            "需协调解决"
+        ]
+    );
     assert_eq!(sup.get("/monthly.xlsx?month=bad").status, 422);
     assert_eq!(app.login(Who::Lead).get("/monthly.xlsx").status, 403);
 }

@@ -62,19 +62,47 @@ impl Month {
     }
 }
 
-/// One line quoted from a report of the month.
-#[derive(Debug, Clone)]
+/// How many characters of each of a report's texts an excerpt quotes.
+pub const EXCERPT_CHARS: usize = 120;
+
+/// What the month's summary quotes from a task's latest report: the beginning of each of its
+/// three texts (empty when the report left one empty), its percent and flag.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Excerpt {
     /// The task.
     pub task: TaskId,
     /// Its title.
     pub title: String,
-    /// The report's first 120 characters of 进展情况.
-    pub text: String,
+    /// 进展情况: its first [`EXCERPT_CHARS`] characters.
+    pub progress: String,
+    /// 存在问题: its first [`EXCERPT_CHARS`] characters; empty when none were written.
+    pub problems: String,
+    /// 下步打算: its first [`EXCERPT_CHARS`] characters; empty when none were written.
+    pub next_steps: String,
     /// Its 完成进度.
     pub percent: f64,
     /// 需协调解决.
     pub needs_coordination: bool,
+}
+
+impl Excerpt {
+    /// The excerpt of `report`, a report on the task titled `title`.
+    pub fn of(title: &str, report: &ReportRecord) -> Self {
+        Self {
+            task: report.task,
+            title: title.to_owned(),
+            progress: shorten(&report.progress_text),
+            problems: shorten(&report.problems),
+            next_steps: shorten(&report.next_steps),
+            percent: report.percent,
+            needs_coordination: report.needs_coordination,
+        }
+    }
+}
+
+/// The first [`EXCERPT_CHARS`] characters of `text`, without surrounding blanks.
+fn shorten(text: &str) -> String {
+    text.trim().chars().take(EXCERPT_CHARS).collect()
 }
 
 /// A target's latest measured value.
@@ -192,13 +220,7 @@ async fn compute(ctx: &Ctx<'_>, month: Month) -> Result<MonthlySummary> {
             .completed_at
             .is_some_and(|at| month.contains(local_date(at)));
         let published_here = t.timeline.reporting_from.is_some_and(|d| month.contains(d));
-        let excerpt = latest.get(&t.id).map(|r| Excerpt {
-            task: t.id,
-            title: t.title.clone(),
-            text: r.progress_text.chars().take(120).collect(),
-            percent: r.percent,
-            needs_coordination: r.needs_coordination,
-        });
+        let excerpt = latest.get(&t.id).map(|r| Excerpt::of(&t.title, r));
         let target_lines: Vec<TargetLine> = latest
             .get(&t.id)
             .map(|r| {
@@ -277,5 +299,63 @@ mod tests {
         );
         assert!(Month::parse("2026-13").is_err());
         assert!(Month::parse("三月").is_err());
+    }
+
+    fn report(progress: &str, problems: &str, next_steps: &str) -> ReportRecord {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        ReportRecord {
+            id: crate::tasks::ReportId(9),
+            task: TaskId(3),
+            period_start: day,
+            progress_text: progress.into(),
+            problems: problems.into(),
+            next_steps: next_steps.into(),
+            percent: 60.0,
+            needs_coordination: true,
+            state: crate::tasks::ReportState::Submitted,
+            first_submitted_at: None,
+            updated_at: day.and_hms_opt(9, 0, 0).unwrap().and_utc(),
+            review_comment: None,
+            reviewed_by: None,
+            returns: 0,
+            values: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_excerpt_quotes_progress_problems_and_next_steps() {
+        let e = Excerpt::of(
+            "新建幼儿园5所",
+            &report("已开工3所", "征地手续未完成", "协调自然资源局加快审批"),
+        );
+        assert_eq!(
+            e,
+            Excerpt {
+                task: TaskId(3),
+                title: "新建幼儿园5所".into(),
+                progress: "已开工3所".into(),
+                problems: "征地手续未完成".into(),
+                next_steps: "协调自然资源局加快审批".into(),
+                percent: 60.0,
+                needs_coordination: true,
+            }
+        );
+    }
+
+    #[test]
+    fn each_text_of_an_excerpt_is_shortened_alike_and_empty_ones_stay_empty() {
+        let long = |c: char| c.to_string().repeat(EXCERPT_CHARS + 30);
+        let e = Excerpt::of("任务", &report(&long('进'), &long('问'), &long('下')));
+        for (text, c) in [
+            (&e.progress, '进'),
+            (&e.problems, '问'),
+            (&e.next_steps, '下'),
+        ] {
+            assert_eq!(text.chars().count(), EXCERPT_CHARS);
+            assert!(text.chars().all(|x| x == c), "{text}");
+        }
+        let e = Excerpt::of("任务", &report("已完成方案制定", "", "  "));
+        assert_eq!(e.progress, "已完成方案制定");
+        assert!(e.problems.is_empty() && e.next_steps.is_empty(), "{e:?}");
     }
 }

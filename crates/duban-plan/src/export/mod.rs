@@ -134,7 +134,8 @@ fn csv_field(text: &str) -> String {
 }
 
 /// The 月汇总 as .xlsx bytes: sheet 汇总 (one row per 工程 and per 科室 with the month's
-/// counts and on-time reporting), sheet 报送摘录 (the month's report excerpts) and sheet 指标
+/// counts and on-time reporting), sheet 报送摘录 (the month's report excerpts: 进展情况,
+/// 存在问题 and 下步打算, each shortened, 完成进度 and 需协调解决) and sheet 指标
 /// (the targets' values reported in the month).
 pub fn monthly_xlsx(title: &str, summary: &MonthlySummary) -> Result<Vec<u8>, String> {
     write_monthly(title, summary).map_err(|e| format!("无法生成月汇总表格：{e}"))
@@ -150,6 +151,17 @@ pub const MONTHLY_HEADINGS: [&str; 8] = [
     "进度滞后",
     "超期",
     "按时报送率",
+];
+
+/// The 报送摘录 sheet's columns and their widths (in characters): each of the report's three
+/// texts, shortened, in a column of its own.
+const EXCERPT_COLUMNS: [(&str, f64); 6] = [
+    ("工作任务", 30.0),
+    ("完成进度", 10.0),
+    ("进展情况摘录", 45.0),
+    ("存在问题", 36.0),
+    ("下步打算", 36.0),
+    ("需协调解决", 11.0),
 ];
 
 fn write_monthly(title: &str, summary: &MonthlySummary) -> Result<Vec<u8>, XlsxError> {
@@ -201,34 +213,24 @@ fn write_monthly(title: &str, summary: &MonthlySummary) -> Result<Vec<u8>, XlsxE
 
     let sheet = workbook.add_worksheet();
     sheet.set_name("报送摘录")?;
-    for (col, (name, width)) in [
-        ("工作任务", 36.0),
-        ("完成进度", 10.0),
-        ("进展情况摘录", 60.0),
-        ("需协调解决", 10.0),
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (col, (name, width)) in EXCERPT_COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *name, &heading)?;
         sheet.set_column_width(col as u16, *width)?;
     }
     for (i, e) in summary.total.excerpts.iter().enumerate() {
         let r = (i + 1) as u32;
-        sheet.write_string_with_format(r, 0, &e.title, &cell)?;
-        sheet.write_string_with_format(
-            r,
-            1,
+        let cells = [
+            e.title.clone(),
             format!("{}%", duban_core::tasks::format_number(e.percent)),
-            &cell,
-        )?;
-        sheet.write_string_with_format(r, 2, &e.text, &cell)?;
-        sheet.write_string_with_format(
-            r,
-            3,
-            if e.needs_coordination { "是" } else { "" },
-            &cell,
-        )?;
+            e.progress.clone(),
+            e.problems.clone(),
+            e.next_steps.clone(),
+            if e.needs_coordination { "是" } else { "" }.to_owned(),
+        ];
+        for (c, text) in cells.iter().enumerate() {
+            // An empty text is a bordered empty cell.
+            sheet.write_string_with_format(r, c as u16, text, &cell)?;
+        }
     }
 
     let sheet = workbook.add_worksheet();
@@ -422,13 +424,26 @@ mod tests {
             in_progress: 7,
             owed_reports: 8,
             on_time_reports: 6,
-            excerpts: vec![Excerpt {
-                task: TaskId(3),
-                title: "新建幼儿园5所".into(),
-                text: "已开工3所".into(),
-                percent: 60.0,
-                needs_coordination: true,
-            }],
+            excerpts: vec![
+                Excerpt {
+                    task: TaskId(3),
+                    title: "新建幼儿园5所".into(),
+                    progress: "已开工3所".into(),
+                    problems: "征地手续未完成".into(),
+                    next_steps: "协调自然资源局加快审批".into(),
+                    percent: 60.0,
+                    needs_coordination: true,
+                },
+                Excerpt {
+                    task: TaskId(4),
+                    title: "改造薄弱学校2所".into(),
+                    progress: "已完成1所".into(),
+                    problems: String::new(),
+                    next_steps: String::new(),
+                    percent: 50.0,
+                    needs_coordination: false,
+                },
+            ],
             targets: vec![TargetLine {
                 task: TaskId(3),
                 target: "新建幼儿园 ≥5所".into(),
@@ -463,9 +478,39 @@ mod tests {
         assert_eq!(text(&main, 3, 0), "责任科室");
         assert_eq!(text(&main, 3, 7), "—");
         let excerpts = book.worksheet_range("报送摘录").unwrap();
-        assert_eq!(text(&excerpts, 1, 0), "新建幼儿园5所");
-        assert_eq!(text(&excerpts, 1, 1), "60%");
-        assert_eq!(text(&excerpts, 1, 3), "是");
+        let row = |r: u32| -> Vec<String> { (0..6).map(|c| text(&excerpts, r, c)).collect() };
+        assert_eq!(
+            row(0),
+            [
+                "工作任务",
+                "完成进度",
+                "进展情况摘录",
+                "存在问题",
+                "下步打算",
+                "需协调解决"
+            ]
+        );
+        assert_eq!(
+            row(1),
+            [
+                "新建幼儿园5所",
+                "60%",
+                "已开工3所",
+                "征地手续未完成",
+                "协调自然资源局加快审批",
+                "是"
+            ]
+        );
+        // What a report left empty is an empty cell.
+        let second = row(2);
+        assert_eq!(second[..3], ["改造薄弱学校2所", "50%", "已完成1所"]);
+        for got in &second[3..] {
+            assert!(
+                got.is_empty() || got == "None" || got == "Some(Empty)",
+                "{second:?}"
+            );
+        }
+        assert_eq!(excerpts.height(), 3);
         let targets = book.worksheet_range("指标").unwrap();
         assert_eq!(text(&targets, 1, 1), "新建幼儿园 ≥5所");
         assert_eq!(text(&targets, 1, 2), "3");

@@ -5,10 +5,13 @@
 //! and 按时报送率, then the table of every group as the workbook's 汇总 sheet has it);
 //! 二、各工程情况 and 三、各责任科室情况, one （一）… section per group with its counts, the
 //! tasks completed, overdue, behind and new this month (as the page lists them), the targets'
-//! values reported this month and excerpts of the month's reports (进展情况).
+//! values reported this month and excerpts of the month's reports: a table with a row per
+//! report whose 报送内容摘录 cell holds 进展情况, 存在问题 and 下步打算 (shortened as the page
+//! shows them) on lines of their own, each labelled, the empty ones left out — two more
+//! columns would leave each text a few characters wide on an A4 page.
 
 use chrono::Duration;
-use duban_core::service::monthly::{MonthlyGroup, MonthlySummary};
+use duban_core::service::monthly::{Excerpt, MonthlyGroup, MonthlySummary};
 use duban_core::tasks::format_number;
 
 use super::MONTHLY_HEADINGS;
@@ -155,7 +158,7 @@ fn group(doc: &mut DocxBuilder, g: &MonthlyGroup) {
             Column::new("序号", 0.8).centered(),
             Column::new("工作任务", 2.6),
             Column::new("完成进度", 1.3).centered(),
-            Column::new("进展情况摘录", 5.0).align(Align::Left),
+            Column::new("报送内容摘录", 5.0).align(Align::Left),
             Column::new("需协调解决", 1.5).centered(),
         ])
         .font_size(TABLE_POINTS);
@@ -164,7 +167,7 @@ fn group(doc: &mut DocxBuilder, g: &MonthlyGroup) {
                 (i + 1).to_string(),
                 e.title.clone(),
                 format!("{}%", format_number(e.percent)),
-                e.text.clone(),
+                excerpt_text(e),
                 if e.needs_coordination { "是" } else { "" }.to_owned(),
             ]);
         }
@@ -172,12 +175,27 @@ fn group(doc: &mut DocxBuilder, g: &MonthlyGroup) {
     }
 }
 
+/// The excerpt's cell: `进展情况：…`, `存在问题：…`, `下步打算：…`, one line each, the empty ones
+/// left out.
+fn excerpt_text(e: &Excerpt) -> String {
+    [
+        ("进展情况", &e.progress),
+        ("存在问题", &e.problems),
+        ("下步打算", &e.next_steps),
+    ]
+    .iter()
+    .filter(|(_, text)| !text.is_empty())
+    .map(|(label, text)| format!("{label}：{text}"))
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
     use chrono::NaiveDate;
-    use duban_core::service::monthly::{Excerpt, Month, MonthlyGroup, TargetLine};
+    use duban_core::service::monthly::{Month, MonthlyGroup, TargetLine};
     use duban_core::service::tasks::TaskRow;
     use duban_core::tasks::{
         Assessment, Frequency, Light, ReportSummary, TaskId, TaskRecord, TaskStatus, TaskTimeline,
@@ -229,9 +247,20 @@ mod tests {
         let excerpt = Excerpt {
             task: TaskId(3),
             title: "新建幼儿园5所".into(),
-            text: "已开工3所 & 完成<招标>".into(),
+            progress: "已开工3所 & 完成<招标>".into(),
+            problems: "征地手续未完成".into(),
+            next_steps: "协调自然资源局加快审批".into(),
             percent: 60.0,
             needs_coordination: true,
+        };
+        let quiet = Excerpt {
+            task: TaskId(6),
+            title: "建设智慧校园".into(),
+            progress: "已完成设备招标".into(),
+            problems: String::new(),
+            next_steps: String::new(),
+            percent: 30.0,
+            needs_coordination: false,
         };
         let target = TargetLine {
             task: TaskId(3),
@@ -244,7 +273,7 @@ mod tests {
             in_progress: 7,
             owed_reports: 8,
             on_time_reports: 6,
-            excerpts: vec![excerpt],
+            excerpts: vec![excerpt, quiet],
             targets: vec![target],
             ..MonthlyGroup::default()
         };
@@ -290,8 +319,10 @@ mod tests {
             "序号 | 工作任务 | 指标 | 本月完成值 |",
             "1 | 新建幼儿园5所 | 新建幼儿园 ≥5所 | 3 |",
             "本月报送摘录：",
-            "序号 | 工作任务 | 完成进度 | 进展情况摘录 | 需协调解决 |",
-            "1 | 新建幼儿园5所 | 60% | 已开工3所 & 完成<招标> | 是 |",
+            "序号 | 工作任务 | 完成进度 | 报送内容摘录 | 需协调解决 |",
+            // The cell's lines come back joined by spaces; an empty last cell is left out.
+            "1 | 新建幼儿园5所 | 60% | 进展情况：已开工3所 & 完成<招标> 存在问题：征地手续未完成 下步打算：协调自然资源局加快审批 | 是 |",
+            "2 | 建设智慧校园 | 30% | 进展情况：已完成设备招标 |",
             "三、各责任科室情况",
             "（一）学前教育科",
             "本月办结0项，本月新增0项，推进中2项，进度滞后0项，超期0项；按时报送率—（本月无应报送的报告）。",
@@ -304,6 +335,12 @@ mod tests {
             .unwrap();
         assert!(xml.contains(r#"<w:pgSz w:w="11906" w:h="16838"/>"#));
         assert!(xml.contains("已开工3所 &amp; 完成&lt;招标&gt;"));
+        // The excerpt's three texts are lines of one cell; an empty one is no line at all.
+        assert!(xml.contains(
+            "完成&lt;招标&gt;</w:t><w:br/><w:t xml:space=\"preserve\">存在问题：征地手续未完成</w:t><w:br/><w:t xml:space=\"preserve\">下步打算："
+        ));
+        assert!(xml.contains("进展情况：已完成设备招标</w:t></w:r>"));
+        assert_eq!(xml.matches("存在问题：").count(), 1);
         // Headings are headings (for the navigation pane), one table heading row per table.
         assert_eq!(xml.matches(r#"<w:pStyle w:val="Heading1"/>"#).count(), 3);
         assert_eq!(xml.matches(r#"<w:pStyle w:val="Heading2"/>"#).count(), 2);

@@ -266,6 +266,18 @@ fn export_picks_the_format_by_extension_docx_for_the_month_xlsx_for_the_year() {
         lines.iter().any(|l| l.starts_with("（一）")),
         "a section per group"
     );
+    // Each excerpt quotes the report's 进展情况 and 下步打算 (bench reports always plan the next
+    // steps). Whether the month has reports yet depends on today's date.
+    let excerpts = "序号 | 工作任务 | 完成进度 | 报送内容摘录 | 需协调解决 |";
+    if let Some(at) = lines.iter().position(|l| *l == excerpts) {
+        let first = lines[at + 1];
+        assert!(
+            first.starts_with("1 | ")
+                && first.contains("进展情况：")
+                && first.contains("下步打算：继续按序时进度推进"),
+            "{first}"
+        );
+    }
 
     // The year as a workbook, the same one /yearly.xlsx serves.
     let xlsx = path("年统筹.xlsx");
