@@ -1,8 +1,9 @@
 //! duban-core: the domain of 督办 — types, rules and use cases.
 //!
 //! This crate owns the vocabulary every other crate speaks (plans, outline nodes, targets, task
-//! drafts; later tasks, reports and supervision). It must not do I/O, talk HTTP or SQL, or read
-//! the clock: rules that depend on time take `now` as an argument so tests can play a whole year.
+//! drafts; tasks, reports, lights; 督办单, 问责, meetings, reminders and notifications) and the use
+//! cases over them. It must not do I/O, talk HTTP or SQL, or read the clock: rules that depend on
+//! time take `now` as an argument so tests can play a whole year.
 
 pub mod access;
 pub mod audit;

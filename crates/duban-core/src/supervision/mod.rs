@@ -1,6 +1,7 @@
-//! Supervision beyond the lights: 问责 records — a 约谈 (talk), 通报 (circulated notice) or 问责
-//! (formal accountability) against a unit, optionally about one task, with the reason. Recorded
-//! by the 督查室 or a leader; read by them and by the unit concerned; counted in statistics.
+//! Supervision beyond the lights: 督办单 (in [`notices`]: the written chase that escalates
+//! 蓝 → 黄 → 红) and, here, 问责 records — a 约谈 (talk), 通报 (circulated notice) or 问责 (formal
+//! accountability) against a unit, optionally about one task, with the reason. Recorded by the
+//! 督查室 or a leader; read by them and by the unit concerned; counted in statistics.
 
 pub mod notices;
 
