@@ -65,11 +65,17 @@ pub async fn run_scheduler(
         &routing,
     )
     .await?;
+    let mut failures = outcome.failures;
     if announce_now && !outcome.working {
         let snapshot = state.snapshots.get(state.store.as_ref()).await?;
         let audience = Audience::load(state.store.as_ref(), snapshot.users.clone()).await?;
-        scheduler::announce_notices(state.store.as_ref(), &snapshot, now, &audience, &routing)
-            .await?;
+        let (_, more) =
+            scheduler::announce_notices(state.store.as_ref(), &snapshot, now, &audience, &routing)
+                .await?;
+        failures.extend(more);
+    }
+    for failure in failures {
+        eprintln!("督办调度：{failure}（下次调度时重试）");
     }
     Ok(())
 }

@@ -57,7 +57,7 @@ pub struct Routing {
 }
 
 /// What one tick did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TickOutcome {
     /// Whether it was a working moment at all (a workday, at or after `send_at`).
     pub working: bool,
@@ -69,6 +69,27 @@ pub struct TickOutcome {
     pub escalated_to_leaders: usize,
     /// Notices announced (their messages stored).
     pub announced: usize,
+    /// Firings that failed (for the log): one bad row must not stop the others, and what failed
+    /// is tried again at the next tick. A conflict (someone acted first) is not a failure.
+    pub failures: Vec<String>,
+}
+
+/// Whether a firing happened: `Ok(true)` counted, a conflict skipped, another error recorded in
+/// `failures` (the tick goes on).
+fn settle<T>(
+    result: std::result::Result<T, crate::store::StoreError>,
+    happened: impl FnOnce(&T) -> bool,
+    what: &str,
+    failures: &mut Vec<String>,
+) -> bool {
+    match result {
+        Ok(value) => happened(&value),
+        Err(crate::store::StoreError::Conflict { .. }) => false,
+        Err(e) => {
+            failures.push(format!("{what}: {e}"));
+            false
+        }
+    }
 }
 
 /// Who can be told what: users, their addresses and choices.
@@ -225,7 +246,8 @@ pub async fn tick(
                 &routing.robots,
                 routing.email_enabled,
             );
-            if store.fire_job(&reminder.key, now, &to, None).await? {
+            let fired = store.fire_job(&reminder.key, now, &to, None).await;
+            if settle(fired, |f| *f, &reminder.key, &mut outcome.failures) {
                 outcome.reminders += 1;
             }
         }
@@ -269,7 +291,9 @@ pub async fn tick(
                         dedupe_key: Some(format!("escalate:{}", n.id)),
                         escalates: Some(n.id),
                     };
-                    if store.issue_notice(&notice, None).await?.is_some() {
+                    let issued = store.issue_notice(&notice, None).await;
+                    let what = format!("escalate:{}", n.id);
+                    if settle(issued, Option::is_some, &what, &mut outcome.failures) {
                         outcome.notices += 1;
                         let open = open_tier.entry(n.notice.task).or_insert(tier);
                         *open = (*open).max(tier);
@@ -296,7 +320,8 @@ pub async fn tick(
                         routing.email_enabled,
                     );
                     let key = format!("escalate:{}", n.id);
-                    if store.fire_job(&key, now, &to, Some(n.id)).await? {
+                    let fired = store.fire_job(&key, now, &to, Some(n.id)).await;
+                    if settle(fired, |f| *f, &key, &mut outcome.failures) {
                         outcome.escalated_to_leaders += 1;
                     }
                 }
@@ -329,25 +354,30 @@ pub async fn tick(
             dedupe_key: Some(c.dedupe_key),
             escalates: None,
         };
-        if store.issue_notice(&notice, None).await?.is_some() {
+        let key = notice.dedupe_key.clone().unwrap_or_default();
+        let issued = store.issue_notice(&notice, None).await;
+        if settle(issued, Option::is_some, &key, &mut outcome.failures) {
             outcome.notices += 1;
         }
     }
 
     // 4. Announce every notice whose messages are not stored yet (issued above, by hand, or
     //    before a crash).
-    outcome.announced = announce_notices(store, &snapshot, now, &audience, routing).await?;
+    let (announced, failures) = announce_notices(store, &snapshot, now, &audience, routing).await?;
+    outcome.announced = announced;
+    outcome.failures.extend(failures);
     Ok(outcome)
 }
 
-/// Stores the messages of every notice not yet announced (job `notice:{id}`); returns how many.
+/// Stores the messages of every notice not yet announced (job `notice:{id}`); returns how many,
+/// and the failures (the others are announced all the same).
 pub async fn announce_notices(
     store: &dyn Store,
     snapshot: &Snapshot,
     now: DateTime<Utc>,
     audience: &Audience,
     routing: &Routing,
-) -> Result<usize> {
+) -> Result<(usize, Vec<String>)> {
     let fired: HashSet<String> = store
         .list_job_keys_since(now - Duration::days(KEY_MEMORY_DAYS))
         .await?
@@ -355,6 +385,7 @@ pub async fn announce_notices(
         .collect();
     let since = now - Duration::days(KEY_MEMORY_DAYS);
     let mut announced = 0;
+    let mut failures = Vec::new();
     for notice in store.list_notices(&NoticeFilter::default()).await? {
         let key = format!("notice:{}", notice.id);
         if notice.notice.issued_at < since || fired.contains(&key) {
@@ -366,9 +397,10 @@ pub async fn announce_notices(
             None => store.get_task(notice.notice.task).await?,
         };
         let to = notice_dispatch(&notice, &task, audience, routing);
-        if store.fire_job(&key, now, &to, None).await? {
+        let fired = store.fire_job(&key, now, &to, None).await;
+        if settle(fired, |f| *f, &key, &mut failures) {
             announced += 1;
         }
     }
-    Ok(announced)
+    Ok((announced, failures))
 }

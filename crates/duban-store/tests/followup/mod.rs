@@ -540,9 +540,10 @@ async fn play(url: &str, restart: bool) -> (Played, World, WorkCalendar) {
                 .await
                 .unwrap();
         }
-        tick(&*store, None, now, &cadence, &settings, &routing)
+        let outcome = tick(&*store, None, now, &cadence, &settings, &routing)
             .await
             .unwrap();
+        assert!(outcome.failures.is_empty(), "{now}: {:?}", outcome.failures);
         // The diligent unit answers B's notices as soon as they arrive.
         let open = NoticeFilter {
             task: Some(b),
