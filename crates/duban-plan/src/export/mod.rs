@@ -39,6 +39,40 @@ impl Formats {
     }
 }
 
+/// The ledger as a Word document (landscape A4): the title, then the 任务分解表 table with each
+/// 工程 in bold and the 状态 cell tinted by its light, as in the workbook.
+pub fn ledger_docx(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, String> {
+    use docx::{Cell, Column, DocxBuilder, Orientation, Table};
+    const WIDTHS: [f64; 9] = [1.0, 6.0, 1.6, 2.0, 2.4, 1.4, 1.8, 7.0, 1.4];
+    let mut table = Table::new(
+        LEDGER_HEADINGS
+            .iter()
+            .zip(WIDTHS)
+            .map(|(name, width)| Column::new(*name, width)),
+    )
+    .font_size(10.5);
+    for row in rows {
+        let plain = |text: &str| {
+            let cell = Cell::new(text);
+            if row.is_programme { cell.bold() } else { cell }
+        };
+        table.row([
+            plain(&row.seq),
+            plain(&row.title),
+            plain(&row.leader),
+            plain(&row.lead_unit),
+            plain(&row.co_units),
+            plain(&row.owner),
+            plain(&row.due.format("%Y-%m-%d").to_string()),
+            plain(&row.progress),
+            plain(&row.status).light(row.light),
+        ]);
+    }
+    let mut doc = DocxBuilder::new(Orientation::Landscape);
+    doc.title(title).table(table);
+    doc.finish()
+}
+
 /// Column widths of the ledger (in characters), matching [`LEDGER_HEADINGS`].
 const WIDTHS: [f64; 9] = [6.0, 36.0, 10.0, 14.0, 18.0, 10.0, 12.0, 48.0, 10.0];
 
@@ -542,6 +576,36 @@ mod tests {
         assert_eq!(text(2, 1), "新建幼儿园5所");
         assert_eq!(text(2, 10), "◆完成招标");
         assert_eq!(text(2, 16), "▲");
+    }
+
+    #[test]
+    fn the_ledger_document_is_a_landscape_table_with_tinted_states() {
+        use std::io::Read;
+        let bytes = ledger_docx("青禾区文教体局2026年工作任务台账", &rows()).unwrap();
+        let text = crate::formats::extract(&bytes, "台账.docx").unwrap().text;
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "青禾区文教体局2026年工作任务台账");
+        assert!(
+            lines.contains(&"序号 | 工作任务 | 牵头领导 | 责任科室 | 配合单位 | 责任人 | 完成时限 | 进展情况 | 状态 |"),
+            "{text}"
+        );
+        assert!(text.contains("新建幼儿园5所"), "{text}");
+        assert!(text.contains("红灯"), "{text}");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        // Landscape A4, the red and yellow tints of the 状态 cells, the 工程 row in bold.
+        assert!(xml.contains("w:w=\"16838\" w:h=\"11906\""), "landscape");
+        assert!(xml.contains(light_fill_hex(Light::Red)));
+        assert!(xml.contains(light_fill_hex(Light::Yellow)));
+        assert!(xml.contains("<w:b/>"));
+    }
+
+    fn light_fill_hex(light: Light) -> &'static str {
+        docx::light_fill(light).unwrap()
     }
 
     #[test]

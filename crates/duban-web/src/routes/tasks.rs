@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/yearly.xlsx", get(yearly_xlsx))
         .route("/ledger.xlsx", get(ledger_xlsx))
         .route("/ledger.csv", get(ledger_csv))
+        .route("/ledger.docx", get(ledger_docx))
         .route("/tasks/{id}", get(task_page))
         .route("/tasks/{id}/instructions", post(add_instruction))
         .route("/tasks/{id}/requests", post(add_request))
@@ -478,29 +479,43 @@ async fn save_milestones(
     finish(&state, &session, id, outcome, "milestones").await
 }
 
-/// `GET /ledger.xlsx`: the 台账 of every task the user may see.
-async fn ledger_xlsx(State(state): State<AppState>, session: Session) -> AppResult<Response> {
+/// `GET /ledger.xlsx|.docx|.csv`: the 台账 of every task the user may see, in one of its three
+/// formats (the same rows and title in each).
+async fn ledger_file(state: &AppState, session: &Session, extension: &str) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     let title = duban_core::service::ledger::ledger_title(&ctx).await?;
     let rows = duban_core::service::ledger::ledger(&ctx).await?;
-    let bytes = duban_plan::export::ledger_xlsx(&title, &rows).map_err(Error::Internal)?;
+    let (kind, bytes) = match extension {
+        "csv" => (
+            "text/csv; charset=utf-8",
+            duban_plan::export::ledger_csv(&rows).into_bytes(),
+        ),
+        "docx" => (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            duban_plan::export::ledger_docx(&title, &rows).map_err(Error::Internal)?,
+        ),
+        _ => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            duban_plan::export::ledger_xlsx(&title, &rows).map_err(Error::Internal)?,
+        ),
+    };
     Ok(views::download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &format!("{title}.xlsx"),
+        kind,
+        &format!("{title}.{extension}"),
         bytes,
     ))
 }
 
-/// `GET /ledger.csv`: the same 台账 as CSV.
+async fn ledger_xlsx(State(state): State<AppState>, session: Session) -> AppResult<Response> {
+    ledger_file(&state, &session, "xlsx").await
+}
+
+async fn ledger_docx(State(state): State<AppState>, session: Session) -> AppResult<Response> {
+    ledger_file(&state, &session, "docx").await
+}
+
 async fn ledger_csv(State(state): State<AppState>, session: Session) -> AppResult<Response> {
-    let ctx = state.ctx(session.actor());
-    let title = duban_core::service::ledger::ledger_title(&ctx).await?;
-    let rows = duban_core::service::ledger::ledger(&ctx).await?;
-    Ok(views::download(
-        "text/csv; charset=utf-8",
-        &format!("{title}.csv"),
-        duban_plan::export::ledger_csv(&rows),
-    ))
+    ledger_file(&state, &session, "csv").await
 }
 
 #[derive(Template)]

@@ -677,3 +677,25 @@ fn the_notice_list_filters_by_tier_unit_and_lateness() {
     assert!(lead.body.contains(&red));
     assert!(!lead.body.contains("name=\"unit\""));
 }
+
+#[test]
+fn the_ledger_downloads_as_a_word_document_in_the_users_scope() {
+    let app = App::start();
+    let r = app.login(Who::Supervisor).get("/ledger.docx");
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    );
+    assert!(r.header("content-disposition").unwrap().contains(".docx"));
+    let text = docx_text(&r.bytes);
+    assert!(
+        text.contains("工作任务台账") || text.contains("台账"),
+        "{text}"
+    );
+    assert!(text.contains(crate::support::T1_TITLE));
+    // Another unit's user gets a ledger without these tasks.
+    let other = docx_text(&app.login(Who::Other).get("/ledger.docx").bytes);
+    assert!(!other.contains(crate::support::T1_TITLE));
+    assert_eq!(app.anon().get("/ledger.docx").status, 303);
+}

@@ -22,7 +22,7 @@ use super::db::{DbArgs, block_on};
 /// What to export.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum What {
-    /// 台账 (task ledger, 任务分解表 layout; .xlsx or .csv).
+    /// 台账 (task ledger, 任务分解表 layout; .xlsx, .docx or .csv).
     Ledger,
     /// 月汇总 (monthly summary, .xlsx or .docx; `--period 2026-03`, default this month).
     Monthly,
@@ -38,7 +38,7 @@ impl What {
     /// The name in messages, and the formats it can be written as.
     fn describe(self) -> (&'static str, &'static [Format]) {
         match self {
-            What::Ledger => ("台账", &[Format::Xlsx, Format::Csv]),
+            What::Ledger => ("台账", &[Format::Xlsx, Format::Csv, Format::Docx]),
             What::Monthly => ("月汇总", &[Format::Xlsx, Format::Docx]),
             What::Yearly => ("年统筹", &[Format::Xlsx]),
             What::Agenda => ("例会议题", &[Format::Docx, Format::Xlsx]),
@@ -137,6 +137,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let rows = ledger::ledger(&ctx).await.map_err(err)?;
                 let bytes = match format {
                     Format::Csv => duban_plan::export::ledger_csv(&rows).into_bytes(),
+                    Format::Docx => {
+                        duban_plan::export::ledger_docx(&title, &rows).map_err(|e| anyhow!(e))?
+                    }
                     _ => duban_plan::export::ledger_xlsx(&title, &rows).map_err(|e| anyhow!(e))?,
                 };
                 anyhow::Ok((bytes, format!("台账（{} 行）", rows.len())))

@@ -334,8 +334,8 @@ fn export_picks_the_format_by_extension_docx_for_the_month_xlsx_for_the_year() {
         ),
         (
             &["export", "ledger"],
-            "台账.docx",
-            "台账只能导出为 .xlsx 或 .csv 文件",
+            "台账.pdf",
+            "台账只能导出为 .xlsx 或 .csv 或 .docx 文件",
         ),
         (
             &["export", "yearly", "--year", "1999"],
@@ -358,6 +358,23 @@ fn export_picks_the_format_by_extension_docx_for_the_month_xlsx_for_the_year() {
         assert!(err.contains(message), "{args:?}: {err}");
         assert!(!dir.join(name).exists(), "{name}");
     }
+    // The 台账 as a Word document: the title and the 任务分解表 headings.
+    let ledger = path("台账.docx");
+    let out = duban_with_data(&dir, &["export", "ledger", "--out", &ledger]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&ledger).unwrap_or_else(|e| panic!("{e}"));
+    let text = match duban_plan::formats::extract(&bytes, "台账.docx") {
+        Ok(x) => x.text,
+        Err(e) => panic!("the ledger reopens: {e}"),
+    };
+    assert!(
+        text.contains("序号 | 工作任务 | 牵头领导 | 责任科室"),
+        "{text}"
+    );
     // A refused export leaves an existing file as it was.
     let keep = path("保留.docx");
     std::fs::write(&keep, "old").unwrap_or_else(|e| panic!("{e}"));
