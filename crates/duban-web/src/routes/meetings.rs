@@ -174,6 +174,16 @@ impl MeetingPage {
     fn open(&self) -> bool {
         self.m.is_open()
     }
+    /// The heading to show before the item at `index` (0-based): its source's, when it differs
+    /// from the previous item's — the agenda reads as 红灯任务, 需协调解决事项, … as composed.
+    fn heading_before(&self, index: &usize) -> Option<&'static str> {
+        let this = self.m.items.get(*index)?.item.item.source;
+        let previous = index
+            .checked_sub(1)
+            .and_then(|i| self.m.items.get(i))
+            .map(|p| p.item.item.source);
+        (previous != Some(this)).then(|| this.label())
+    }
     fn unit_name(&self, id: &&OrgUnitId) -> String {
         self.names.unit_by_id(**id)
     }

@@ -478,7 +478,12 @@ fn a_meeting_composes_its_agenda_records_a_new_task_and_sends_the_decided_items(
     );
     let page = app.login(Who::Leader).get(&format!("/meetings/{id}"));
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("待审批事项"));
+    assert!(
+        page.body
+            .contains("<h3 class=\"agenda-heading\">待审批事项</h3>"),
+        "{}",
+        page.body
+    );
     assert!(
         page.body.contains("已完成方案制定，正在组织实施"),
         "latest report shown"
