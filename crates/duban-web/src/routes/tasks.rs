@@ -55,6 +55,9 @@ struct DashboardPage {
     d: Dashboard,
     names: Names,
     role: Role,
+    /// Open 督办单 the user may read: (red, yellow, blue, past their reply-by date); `None` for
+    /// roles that read none.
+    notices: Option<(usize, usize, usize, usize)>,
 }
 
 async fn dashboard_page(
@@ -65,11 +68,27 @@ async fn dashboard_page(
     let ctx = state.ctx(session.actor());
     let d = dashboard(&ctx).await?;
     let names = Names::load(&ctx).await?;
+    let notices = match duban_core::service::notices::list(&ctx, true).await {
+        Ok(open) => {
+            use duban_core::supervision::notices::NoticeTier;
+            let today = duban_core::tasks::local_date(ctx.now);
+            let of = |tier| open.iter().filter(|n| n.notice.tier == tier).count();
+            Some((
+                of(NoticeTier::Red),
+                of(NoticeTier::Yellow),
+                of(NoticeTier::Blue),
+                open.iter().filter(|n| n.is_late(today)).count(),
+            ))
+        }
+        Err(Error::Forbidden) => None,
+        Err(e) => return Err(e.into()),
+    };
     Ok(html(&DashboardPage {
         chrome: Chrome::new("总览", &session, "/").with_notice(q.notice.as_deref()),
         d,
         names,
         role: session.user.role,
+        notices,
     }))
 }
 

@@ -675,6 +675,17 @@ fn the_notice_list_filters_by_tier_unit_and_lateness() {
     assert!(late.body.contains("已逾期"));
     let other_unit = sup.get(&format!("/notices?unit={}", app.w.unit_a.0 + 1));
     assert!(other_unit.body.contains("没有符合条件的督办单"));
+    // The dashboard counts them, with a link to the late ones; the admin reads none.
+    let home = sup.get("/");
+    assert!(home.body.contains("红色督办 1"), "{}", home.body);
+    assert!(home.body.contains("蓝色提醒 1"));
+    assert!(home.body.contains("逾期未反馈 1"));
+    assert!(
+        !app.login(Who::Admin)
+            .get("/")
+            .body
+            .contains("id=\"open-notices\"")
+    );
     // Nonsense filters are ignored, not errors.
     assert_eq!(sup.get("/notices?tier=purple&unit=x&show=??").status, 200);
     // A unit sees its own, without the unit filter.
