@@ -155,8 +155,7 @@ mod tests {
 
     use super::*;
     use crate::calendar::{CalendarDay, DayKind};
-    use crate::org::OrgUnitId;
-    use crate::tasks::{Frequency, NewTask, ReportState, TaskTimeline};
+    use crate::tasks::ReportState;
     use chrono::{NaiveDate, TimeZone};
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -169,34 +168,7 @@ mod tests {
     }
 
     fn task(start: NaiveDate, due: NaiveDate) -> TaskRecord {
-        let new = NewTask::new("推进校园安全隐患排查整治", start, due, Frequency::Weekly).unwrap();
-        TaskRecord {
-            id: TaskId(5),
-            plan: None,
-            parent: None,
-            path: Vec::new(),
-            title: new.title,
-            text: String::new(),
-            source_start: None,
-            source_end: None,
-            lead_unit: Some(OrgUnitId(3)),
-            co_units: Vec::new(),
-            leader: None,
-            owner_name: None,
-            status: TaskStatus::Published,
-            timeline: TaskTimeline {
-                start,
-                due,
-                original_due: due,
-                frequency: Frequency::Weekly,
-                weight: 1.0,
-                completed_at: None,
-                reporting_from: Some(start),
-            },
-            created_at: local(2026, 1, 1, 8),
-            targets: Vec::new(),
-            milestones: Vec::new(),
-        }
+        crate::tasks::testing::weekly_task(5, start, due)
     }
 
     #[test]

@@ -477,6 +477,91 @@ mod tests {
     }
 
     #[test]
+    fn candidates_follow_the_lights_and_the_settings() {
+        use crate::tasks::{CadenceSettings, ReportState, assess};
+        use chrono::TimeZone;
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let task = crate::tasks::testing::weekly_task(9, d(3, 2), d(3, 31));
+        // Wednesday 25 March, 10:00 in Beijing: due within 7 days, last week's report missing,
+        // the week before returned twice.
+        let now = Utc.with_ymd_and_hms(2026, 3, 25, 2, 0, 0).unwrap();
+        let returned = ReportSummary {
+            period_start: d(3, 9),
+            submitted_at: Some(Utc.with_ymd_and_hms(2026, 3, 12, 2, 0, 0).unwrap()),
+            state: ReportState::Returned,
+            percent: 50.0,
+            returns: 2,
+        };
+        let reports = [returned];
+        let cadence = CadenceSettings::default();
+        let assessment = assess(&task.facts(), &reports, now, &cadence);
+        let today = crate::tasks::local_date(now);
+        let found = candidates(
+            &task,
+            &assessment,
+            &reports,
+            today,
+            &NoticeSettings::default(),
+        );
+        let got: Vec<(NoticeTier, NoticeTrigger, &str)> = found
+            .iter()
+            .map(|c| (c.tier, c.trigger, c.dedupe_key.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    NoticeTier::Yellow,
+                    NoticeTrigger::ReportMissing,
+                    "missing:9:2026-03-16"
+                ),
+                (
+                    NoticeTier::Yellow,
+                    NoticeTrigger::ReturnedTwice,
+                    "returned:9:2026-03-09"
+                ),
+                (
+                    NoticeTier::Blue,
+                    NoticeTrigger::DueSoon,
+                    "due_soon:9:2026-03-31"
+                ),
+            ]
+        );
+        assert!(found.iter().all(|c| !c.facts.is_empty()));
+        // A trigger switched off issues nothing; one moved to another tier issues that tier.
+        let settings = NoticeSettings {
+            report_missing: None,
+            due_soon: Some(NoticeTier::Red),
+            ..NoticeSettings::default()
+        };
+        let found = candidates(&task, &assessment, &reports, today, &settings);
+        assert_eq!(found[0].tier, NoticeTier::Red);
+        assert!(
+            !found
+                .iter()
+                .any(|c| c.trigger == NoticeTrigger::ReportMissing)
+        );
+        // Nothing automatic when switched off, nor for a task without a lead unit.
+        let off = NoticeSettings {
+            automatic: false,
+            ..NoticeSettings::default()
+        };
+        assert!(candidates(&task, &assessment, &reports, today, &off).is_empty());
+        let mut orphan = task.clone();
+        orphan.lead_unit = None;
+        assert!(
+            candidates(
+                &orphan,
+                &assessment,
+                &reports,
+                today,
+                &NoticeSettings::default()
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn settings_map_triggers_to_tiers_and_can_switch_one_off() {
         let mut s = NoticeSettings::default();
         assert_eq!(s.tier_for(NoticeTrigger::Overdue), Some(NoticeTier::Red));

@@ -14,6 +14,8 @@ pub mod pace;
 pub mod records;
 pub mod rollup;
 pub mod schedule;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use extras::{
     AttachmentId, AttachmentRecord, InstructionId, InstructionRecord, MAX_ATTACHMENT_BYTES,

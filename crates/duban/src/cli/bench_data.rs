@@ -442,6 +442,33 @@ async fn time_calls(store: &Arc<dyn Store>) -> anyhow::Result<ExitCode> {
         || async { Ok(duban_core::service::stats::statistics(&cached()).await?) },
     )
     .await?;
+    // The scheduler's minute in a working hour: the first run fires what is due (and writes it),
+    // the others find it fired — the median is the steady cost serve pays every minute.
+    let calendar = duban_core::calendar::WorkCalendar::new(store.list_calendar_days().await?);
+    let workday = calendar.workday_on_or_after(today + chrono::Duration::days(1));
+    let ten = chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap_or(chrono::NaiveTime::MIN);
+    let at = duban_core::tasks::local_instant(workday, ten);
+    let settings = duban_core::service::scheduler::SchedulerSettings::default();
+    let routing = duban_core::service::scheduler::Routing::default();
+    let outcome = timed(
+        "service scheduler::tick (a working minute, steady state)",
+        || async {
+            Ok(duban_core::service::scheduler::tick(
+                store.as_ref(),
+                Some(&cache),
+                at,
+                &cadence,
+                &settings,
+                &routing,
+            )
+            .await?)
+        },
+    )
+    .await?;
+    println!(
+        "| (last tick: {} reminders, {} notices fired) | |",
+        outcome.reminders, outcome.notices
+    );
     println!(
         "\n{} tasks, {} report summaries, {} submitted reports waiting, {} tasks on /my of jichu",
         tasks.len(),
