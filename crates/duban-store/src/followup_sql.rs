@@ -115,6 +115,31 @@ macro_rules! followup_sql {
             }
         }
 
+        /// `Conflict` on `constraint` when a guarded statement (`… where state = $n`) matched no
+        /// row: someone else changed it first, or it is not in a state that allows this.
+        fn guard(rows_affected: u64, constraint: &str) -> Result<(), StoreError> {
+            if rows_affected == 0 {
+                Err(conflict(constraint))
+            } else {
+                Ok(())
+            }
+        }
+
+        /// Audits `before → after`, commits, and returns `after`: the end of every state change.
+        async fn commit_change<B: serde::Serialize, A: serde::Serialize>(
+            mut tx: sqlx::Transaction<'static, $Db>,
+            action: &str,
+            entity: &str,
+            entity_id: String,
+            actor: Option<UserId>,
+            before: &B,
+            after: A,
+        ) -> Result<A, StoreError> {
+            audit_change(&mut tx, action, entity, entity_id, actor, before, &after).await?;
+            tx.commit().await.map_err(map_err)?;
+            Ok(after)
+        }
+
         async fn load_notice(
             conn: &mut <$Db as sqlx::Database>::Connection,
             id: NoticeId,
@@ -185,9 +210,7 @@ macro_rules! followup_sql {
             .execute(&mut **tx)
             .await
             .map_err(map_err)?;
-            if done.rows_affected() == 0 {
-                return Err(conflict("notices.state"));
-            }
+            guard(done.rows_affected(), "notices.state")?;
             let after = load_notice(&mut **tx, id).await?;
             audit_change(tx, "notice.escalate", "notice", id.to_string(), actor, &before, &after)
                 .await
@@ -297,14 +320,9 @@ macro_rules! followup_sql {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
-                if done.rows_affected() == 0 {
-                    return Err(conflict("notices.state"));
-                }
+                guard(done.rows_affected(), "notices.state")?;
                 let after = load_notice(&mut *tx, id).await?;
-                audit_change(&mut tx, "notice.sign", "notice", id.to_string(), actor, &before, &after)
-                    .await?;
-                tx.commit().await.map_err(map_err)?;
-                Ok(after)
+                commit_change(tx, "notice.sign", "notice", id.to_string(), actor, &before, after).await
             }
 
             async fn answer_notice(
@@ -332,14 +350,9 @@ macro_rules! followup_sql {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
-                if done.rows_affected() == 0 {
-                    return Err(conflict("notices.state"));
-                }
+                guard(done.rows_affected(), "notices.state")?;
                 let after = load_notice(&mut *tx, id).await?;
-                audit_change(&mut tx, "notice.answer", "notice", id.to_string(), actor, &before, &after)
-                    .await?;
-                tx.commit().await.map_err(map_err)?;
-                Ok(after)
+                commit_change(tx, "notice.answer", "notice", id.to_string(), actor, &before, after).await
             }
 
             async fn fire_job(

@@ -405,9 +405,7 @@ macro_rules! meetings_sql {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
-                if done.rows_affected() == 0 {
-                    return Err(conflict("meeting_items.outcome"));
-                }
+                guard(done.rows_affected(), "meeting_items.outcome")?;
                 let before_json = Some(to_json(&before)?);
                 append_audit(&mut tx, "meeting_item.delete", "meeting_item", item.to_string(), actor, before_json, None)
                     .await?;
@@ -505,14 +503,9 @@ macro_rules! meetings_sql {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
-                if done.rows_affected() == 0 {
-                    return Err(conflict("meeting_items.outcome"));
-                }
+                guard(done.rows_affected(), "meeting_items.outcome")?;
                 let after = load_item(&mut *tx, item).await?;
-                audit_change(&mut tx, "meeting_item.decide", "meeting_item", item.to_string(), actor, &before, &after)
-                    .await?;
-                tx.commit().await.map_err(map_err)?;
-                Ok(after)
+                commit_change(tx, "meeting_item.decide", "meeting_item", item.to_string(), actor, &before, after).await
             }
 
             async fn set_meeting_notes(
@@ -532,10 +525,7 @@ macro_rules! meetings_sql {
                     .await
                     .map_err(map_err)?;
                 let after = load_meeting(&mut *tx, meeting).await?;
-                audit_change(&mut tx, "meeting.notes", "meeting", meeting.to_string(), actor, &before, &after)
-                    .await?;
-                tx.commit().await.map_err(map_err)?;
-                Ok(after)
+                commit_change(tx, "meeting.notes", "meeting", meeting.to_string(), actor, &before, after).await
             }
 
             async fn close_meeting(
@@ -552,14 +542,9 @@ macro_rules! meetings_sql {
                     .execute(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                if done.rows_affected() == 0 {
-                    return Err(conflict("meetings.state"));
-                }
+                guard(done.rows_affected(), "meetings.state")?;
                 let after = load_meeting(&mut *tx, meeting).await?;
-                audit_change(&mut tx, "meeting.close", "meeting", meeting.to_string(), actor, &before, &after)
-                    .await?;
-                tx.commit().await.map_err(map_err)?;
-                Ok(after)
+                commit_change(tx, "meeting.close", "meeting", meeting.to_string(), actor, &before, after).await
             }
 
             async fn meeting_plan(
