@@ -150,15 +150,27 @@ pub async fn compose_agenda(
     Ok(compose(held_on, &states, &requests, &flagged, &carried))
 }
 
-/// Creates a meeting of `series` on `held_on` with its composed agenda (supervisors).
-pub async fn create(ctx: &Ctx<'_>, series: SeriesId, held_on: NaiveDate) -> Result<Meeting> {
+/// Creates a meeting of `series` on `held_on` with its composed agenda (supervisors), keeping
+/// the headings in `include` (carry-overs always stay: the last meeting asked for them).
+pub async fn create(
+    ctx: &Ctx<'_>,
+    series: SeriesId,
+    held_on: NaiveDate,
+    include: &[crate::meetings::ItemSource],
+) -> Result<Meeting> {
     may_edit(ctx)?;
     let all = ctx.store.list_series().await?;
     let s = all
         .iter()
         .find(|s| s.id == series)
         .ok_or_else(|| Error::Invalid("请选择会议".into()))?;
-    let items = compose_agenda(ctx, series, held_on).await?;
+    let items: Vec<NewItem> = compose_agenda(ctx, series, held_on)
+        .await?
+        .into_iter()
+        .filter(|i| {
+            i.source == crate::meetings::ItemSource::CarryOver || include.contains(&i.source)
+        })
+        .collect();
     let title = format!("{}（{}）", s.name, format_date(held_on));
     ctx.store
         .create_meeting(series, held_on, &title, &items, Some(ctx.actor.id))

@@ -10,7 +10,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{NaiveDate, NaiveTime, Weekday};
-use duban_core::meetings::{ItemId, Meeting, MeetingId, MeetingSeries, NewItem, OutcomeKind};
+use duban_core::meetings::{
+    ItemId, ItemSource, Meeting, MeetingId, MeetingSeries, NewItem, OutcomeKind,
+};
 use duban_core::org::{OrgUnitId, Role};
 use duban_core::service::meetings::{self, Minutes, OutcomeInput};
 use duban_core::service::{Error, require};
@@ -74,6 +76,7 @@ struct MeetingsPage {
     can_edit: bool,
     next_days: Vec<(i64, String)>,
     weekdays: Vec<(u32, &'static str)>,
+    headings: Vec<(&'static str, &'static str)>,
 }
 
 impl MeetingsPage {
@@ -113,6 +116,16 @@ async fn list(
             .iter()
             .map(|(d, l)| (d.number_from_monday(), *l))
             .collect(),
+        headings: [
+            ItemSource::Red,
+            ItemSource::Coordination,
+            ItemSource::Approval,
+            ItemSource::Yellow,
+            ItemSource::DueSoon,
+        ]
+        .iter()
+        .map(|s| (s.code(), s.label()))
+        .collect(),
         series,
         meetings: recent,
     }))
@@ -136,7 +149,17 @@ async fn create(
         .map(duban_core::meetings::SeriesId)
         .map_err(|_| Error::Invalid("请选择会议".into()))?;
     let held_on = date_field(&pairs, "held_on", "会议日期")?;
-    let m = meetings::create(&ctx, series, held_on).await?;
+    // One checkbox per heading (`include=red` …); a form without any (an old page, a script)
+    // takes them all.
+    let mut include: Vec<ItemSource> = pairs
+        .iter()
+        .filter(|(k, _)| k == "include")
+        .filter_map(|(_, v)| ItemSource::from_code(v).ok())
+        .collect();
+    if include.is_empty() && !pairs.iter().any(|(k, _)| k == "composed") {
+        include = ItemSource::ALL.to_vec();
+    }
+    let m = meetings::create(&ctx, series, held_on, &include).await?;
     Ok(Redirect::to(&format!("/meetings/{}?notice=meeting_created", m.id)).into_response())
 }
 

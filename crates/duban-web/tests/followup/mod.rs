@@ -715,3 +715,35 @@ fn the_ledger_downloads_as_a_word_document_in_the_users_scope() {
     assert!(!other.contains(crate::support::T1_TITLE));
     assert_eq!(app.anon().get("/ledger.docx").status, 303);
 }
+
+#[test]
+fn a_meeting_takes_only_the_headings_the_desk_ticks() {
+    let app = App::start();
+    let sup = app.login(Who::Supervisor);
+    let day = duban_core::tasks::local_date(Utc::now()).to_string();
+    // Without 待审批事项 ticked, t3's pending request stays off the agenda.
+    let r = sup.post(
+        "/meetings",
+        &[
+            ("series", "1"),
+            ("held_on", &day),
+            ("composed", "1"),
+            ("include", "red"),
+            ("include", "yellow"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let meetings = app.block_on(app.store.list_meetings(10)).unwrap();
+    let (_, items) = app.block_on(app.store.get_meeting(meetings[0].id)).unwrap();
+    assert!(
+        items.iter().all(|i| matches!(
+            i.item.source,
+            duban_core::meetings::ItemSource::Red | duban_core::meetings::ItemSource::Yellow
+        )),
+        "{items:?}"
+    );
+    assert!(!items.iter().any(|i| i.item.task == Some(app.w.t3)));
+    // The form offers the five headings, ticked.
+    let page = sup.get("/meetings");
+    assert_eq!(page.body.matches("name=\"include\"").count(), 5);
+}

@@ -430,9 +430,14 @@ pub(crate) async fn insert_meeting_and_notice(
     };
     let series = meetings::series(&ctx).await.map_err(|e| anyhow!("{e}"))?;
     let first = series.first().context("没有例会")?;
-    let meeting = meetings::create(&ctx, first.id, held_on)
-        .await
-        .map_err(|e| anyhow!("演示例会创建失败：{e}"))?;
+    let meeting = meetings::create(
+        &ctx,
+        first.id,
+        held_on,
+        &duban_core::meetings::ItemSource::ALL,
+    )
+    .await
+    .map_err(|e| anyhow!("演示例会创建失败：{e}"))?;
     let (_, items) = store.get_meeting(meeting.id).await?;
     let tasks = store.list_tasks(&TaskFilter::default()).await?;
     let lead_of = |item: &duban_core::meetings::AgendaItem| {
