@@ -190,6 +190,8 @@ struct MeetingPage {
     names: Names,
     units: Vec<(OrgUnitId, String)>,
     can_edit: bool,
+    /// Leaders decide the pending requests on the agenda from their 审批 page.
+    is_leader: bool,
     kinds: Vec<(&'static str, &'static str)>,
 }
 
@@ -228,6 +230,7 @@ async fn detail(
         chrome: Chrome::new(m.meeting.title.clone(), &session, "/meetings")
             .with_notice(q.notice.as_deref()),
         can_edit: session.user.role == Role::Supervisor,
+        is_leader: session.user.role == Role::Leader,
         kinds: OutcomeKind::ALL
             .iter()
             .map(|k| (k.code(), k.label()))

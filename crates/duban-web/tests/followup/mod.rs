@@ -492,6 +492,10 @@ fn a_meeting_composes_its_agenda_records_a_new_task_and_sends_the_decided_items(
         !page.body.contains("记录议定结果"),
         "leaders read, the 督查室 edits"
     );
+    assert!(
+        page.body.contains("到审批页处理该申请"),
+        "the leader is pointed to the request"
+    );
 
     // Add an item by hand, move it up, remove it.
     let r = sup.post(
