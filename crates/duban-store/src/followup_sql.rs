@@ -140,17 +140,32 @@ macro_rules! followup_sql {
             Ok(after)
         }
 
+        /// The row of `table` with this `id`, read as `R` (its `columns`) and made a `T`;
+        /// `NotFound` when there is none.
+        async fn load_one<R, T>(
+            conn: &mut <$Db as sqlx::Database>::Connection,
+            columns: &str,
+            table: &str,
+            id: i64,
+        ) -> Result<T, StoreError>
+        where
+            R: for<'r> sqlx::FromRow<'r, <$Db as sqlx::Database>::Row> + Send + Unpin,
+            T: TryFrom<R, Error = StoreError>,
+        {
+            let row: Option<R> =
+                sqlx::query_as(&format!("select {columns} from {table} where id = $1"))
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+            T::try_from(row.ok_or(StoreError::NotFound)?)
+        }
+
         async fn load_notice(
             conn: &mut <$Db as sqlx::Database>::Connection,
             id: NoticeId,
         ) -> Result<NoticeRecord, StoreError> {
-            let row: Option<NoticeRow> =
-                sqlx::query_as(&format!("select {NOTICE_COLUMNS} from notices where id = $1"))
-                    .bind(id.0)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(map_err)?;
-            NoticeRecord::try_from(row.ok_or(StoreError::NotFound)?)
+            load_one::<NoticeRow, _>(conn, NOTICE_COLUMNS, "notices", id.0).await
         }
 
         /// Stores a dispatch's inbox and outbox rows inside `tx`.

@@ -115,13 +115,7 @@ macro_rules! meetings_sql {
             conn: &mut <$Db as sqlx::Database>::Connection,
             id: MeetingId,
         ) -> Result<Meeting, StoreError> {
-            let row: Option<MeetingRow> =
-                sqlx::query_as(&format!("select {MEETING_COLUMNS} from meetings where id = $1"))
-                    .bind(id.0)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(map_err)?;
-            Meeting::try_from(row.ok_or(StoreError::NotFound)?)
+            load_one::<MeetingRow, _>(conn, MEETING_COLUMNS, "meetings", id.0).await
         }
 
         async fn load_items(
@@ -143,14 +137,7 @@ macro_rules! meetings_sql {
             conn: &mut <$Db as sqlx::Database>::Connection,
             id: ItemId,
         ) -> Result<AgendaItem, StoreError> {
-            let row: Option<ItemRow> = sqlx::query_as(&format!(
-                "select {ITEM_COLUMNS} from meeting_items where id = $1"
-            ))
-            .bind(id.0)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            AgendaItem::try_from(row.ok_or(StoreError::NotFound)?)
+            load_one::<ItemRow, _>(conn, ITEM_COLUMNS, "meeting_items", id.0).await
         }
 
         /// The meeting, which must be open (`Conflict` otherwise).
