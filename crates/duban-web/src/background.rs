@@ -80,38 +80,82 @@ pub async fn run_scheduler(
     Ok(())
 }
 
-/// Tells the 督查室 (inbox, and e-mail for those who chose it) that a unit answered a notice.
-/// Failing to tell is printed, not raised: the answer itself is saved.
-pub async fn announce_answer(state: &AppState, notice: &NoticeRecord) {
+/// Tells people of something a person just did (a notice answered, a report returned, a request
+/// decided): `message` to those `to` picks from the audience, through the inbox, e-mail as each
+/// chose, and the robots that listen to its kind — once, under `key`. Failing to tell is printed,
+/// not raised: what the person did is saved already.
+pub async fn tell(
+    state: &AppState,
+    key: &str,
+    message: Message,
+    to: impl FnOnce(
+        &Audience,
+        &duban_core::service::snapshot::Snapshot,
+    ) -> Vec<duban_core::notify::Recipient>,
+) {
     let result: duban_core::service::Result<()> = async {
         let snapshot = state.snapshots.get(state.store.as_ref()).await?;
         let audience = Audience::load(state.store.as_ref(), snapshot.users.clone()).await?;
-        let unit = snapshot
-            .units
-            .iter()
-            .find(|u| u.id == notice.notice.unit)
-            .map_or_else(String::new, |u| u.name.clone());
-        let message = Message {
-            kind: NotifyKind::NoticeAnswered,
-            title: format!("{} 已反馈（{unit}）", notice.number()),
-            body: notice.answer.clone().unwrap_or_default(),
-            link: Some(format!("/notices/{}", notice.id)),
-        };
         let routing = state.settings.notify.routing();
-        let to = dispatch(
+        let recipients = to(&audience, &snapshot);
+        let out = dispatch(
             &message,
-            &audience.supervisors(),
+            &recipients,
             &routing.robots,
             routing.email_enabled,
         );
-        let key = format!("answer:{}", notice.id);
-        state.store.fire_job(&key, state.now(), &to, None).await?;
+        state.store.fire_job(key, state.now(), &out, None).await?;
         Ok(())
     }
     .await;
     if let Err(e) = result {
-        eprintln!("督办单反馈通知未能发出：{e}");
+        eprintln!("消息“{}”未能发出：{e}", message.title);
     }
+}
+
+/// Tells the 督查室 that a unit answered a notice.
+pub async fn announce_answer(state: &AppState, notice: &NoticeRecord) {
+    let snapshot = state.snapshots.get(state.store.as_ref()).await;
+    let unit = snapshot
+        .ok()
+        .and_then(|s| {
+            s.units
+                .iter()
+                .find(|u| u.id == notice.notice.unit)
+                .map(|u| u.name.clone())
+        })
+        .unwrap_or_default();
+    let message = Message {
+        kind: NotifyKind::NoticeAnswered,
+        title: format!("{} 已反馈（{unit}）", notice.number()),
+        body: notice.answer.clone().unwrap_or_default(),
+        link: Some(format!("/notices/{}", notice.id)),
+    };
+    let key = format!("answer:{}", notice.id);
+    tell(state, &key, message, |audience, _| audience.supervisors()).await;
+}
+
+/// Tells the task's lead unit that its report was returned (with the reason) or its
+/// 办结/延期 request decided.
+pub async fn tell_lead_unit(
+    state: &AppState,
+    key: &str,
+    kind: NotifyKind,
+    task: duban_core::tasks::TaskId,
+    title: String,
+    body: String,
+    link: String,
+) {
+    let message = Message {
+        kind,
+        title,
+        body,
+        link: Some(link),
+    };
+    tell(state, key, message, |audience, snapshot| {
+        audience.unit(snapshot.task(task).and_then(|t| t.lead_unit))
+    })
+    .await;
 }
 
 async fn delivery_loop(state: AppState) {

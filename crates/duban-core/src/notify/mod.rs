@@ -29,6 +29,10 @@ pub enum NotifyKind {
     NoticeAnswered,
     /// A meeting decided something for the unit (确定事项).
     MeetingDecision,
+    /// The unit's report was returned (退回), with the reason (to the lead unit).
+    ReportReturned,
+    /// The unit's 办结/延期 request was decided (to the lead unit).
+    RequestDecided,
 }
 
 stored_codes!(NotifyKind, "消息类型", {
@@ -38,6 +42,8 @@ stored_codes!(NotifyKind, "消息类型", {
     NoticeEscalated => "notice_escalated",
     NoticeAnswered => "notice_answered",
     MeetingDecision => "meeting_decision",
+    ReportReturned => "report_returned",
+    RequestDecided => "request_decided",
 });
 
 impl NotifyKind {
@@ -50,6 +56,8 @@ impl NotifyKind {
             NotifyKind::NoticeEscalated => "督办单逾期未反馈",
             NotifyKind::NoticeAnswered => "督办单已反馈",
             NotifyKind::MeetingDecision => "会议确定事项",
+            NotifyKind::ReportReturned => "报告被退回",
+            NotifyKind::RequestDecided => "办结、延期申请的审批结果",
         }
     }
 }

@@ -487,13 +487,30 @@ async fn review(
         "return" => false,
         _ => return Err(AppError::BadRequest("请选择通过或退回".into())),
     };
-    reports::review_report(
+    let reviewed = reports::review_report(
         &ctx,
         ReportId(id),
         accept,
         form.comment.as_deref().unwrap_or(""),
     )
     .await?;
+    if !accept {
+        let task = state.store.get_task(reviewed.task).await?;
+        crate::background::tell_lead_unit(
+            &state,
+            &format!("returned:{}:{}", reviewed.id, reviewed.returns),
+            duban_core::notify::NotifyKind::ReportReturned,
+            task.id,
+            format!("报告被退回：{}", task.title),
+            format!(
+                "{}起的一期报告被退回，退回理由：{}。请修改后重新报送。",
+                duban_core::tasks::format_date(reviewed.period_start),
+                reviewed.review_comment.as_deref().unwrap_or("")
+            ),
+            format!("/tasks/{}/report", task.id),
+        )
+        .await;
+    }
     let notice = if accept { "accepted" } else { "returned" };
     Ok(Redirect::to(&format!("/reviews?notice={notice}")).into_response())
 }
@@ -536,13 +553,36 @@ async fn decide(
         "reject" => false,
         _ => return Err(AppError::BadRequest("请选择同意或不同意".into())),
     };
-    requests::decide(
+    let decided = requests::decide(
         &ctx,
         RequestId(id),
         approve,
         form.comment.as_deref().unwrap_or(""),
     )
     .await?;
+    let task = state.store.get_task(decided.request.task).await?;
+    let verdict = if approve { "已同意" } else { "未同意" };
+    crate::background::tell_lead_unit(
+        &state,
+        &format!("decided:{}", decided.id),
+        duban_core::notify::NotifyKind::RequestDecided,
+        task.id,
+        format!(
+            "{}申请{verdict}：{}",
+            decided.request.kind.label(),
+            task.title
+        ),
+        decided
+            .decision_comment
+            .clone()
+            .filter(|c| !c.is_empty())
+            .map_or_else(
+                || format!("领导{verdict}该申请。"),
+                |c| format!("领导意见：{c}"),
+            ),
+        format!("/tasks/{}", task.id),
+    )
+    .await;
     let notice = if approve { "approved" } else { "rejected" };
     Ok(Redirect::to(&format!("/approvals?notice={notice}")).into_response())
 }

@@ -751,3 +751,46 @@ fn a_meeting_takes_only_the_headings_the_desk_ticks() {
     let page = sup.get("/meetings");
     assert_eq!(page.body.matches("name=\"include\"").count(), 5);
 }
+
+#[test]
+fn the_unit_hears_when_its_report_is_returned_or_its_request_decided() {
+    let app = App::start();
+    let lead = app.w.user(Who::Lead);
+    let r = app.login(Who::Supervisor).post(
+        &format!("/reports/{}/review", app.w.r2.0),
+        &[("decision", "return"), ("comment", "请补充佐证材料")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = app.login(Who::Leader).post(
+        &format!("/requests/{}/decide", app.w.q3.0),
+        &[("decision", "approve"), ("comment", "同意办结")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let inbox = app.block_on(app.store.list_inbox(lead, 10)).unwrap();
+    let returned = inbox
+        .iter()
+        .find(|m| m.message.kind == NotifyKind::ReportReturned)
+        .expect("told of the return");
+    assert!(
+        returned.message.body.contains("请补充佐证材料"),
+        "{returned:?}"
+    );
+    assert_eq!(
+        returned.message.link.as_deref(),
+        Some(format!("/tasks/{}/report", app.w.t2).as_str())
+    );
+    let decided = inbox
+        .iter()
+        .find(|m| m.message.kind == NotifyKind::RequestDecided)
+        .expect("told of the decision");
+    assert!(
+        decided.message.title.starts_with("办结申请已同意"),
+        "{decided:?}"
+    );
+    assert!(decided.message.body.contains("同意办结"));
+    // The co-unit is not told.
+    let co = app
+        .block_on(app.store.list_inbox(app.w.user(Who::Co), 10))
+        .unwrap();
+    assert!(co.is_empty(), "{co:?}");
+}
