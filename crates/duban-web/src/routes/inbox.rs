@@ -75,7 +75,7 @@ async fn open(
         .find(|m| m.id == id)
         .and_then(|m| m.message.link)
         // Only our own paths: a stored link can never send anyone off-site.
-        .filter(|l| l.starts_with('/') && !l.starts_with("//"))
+        .filter(|l| l.starts_with('/') && !l.starts_with("//") && !l.contains('\\'))
         .unwrap_or_else(|| "/inbox".into());
     Ok(Redirect::to(&link).into_response())
 }
