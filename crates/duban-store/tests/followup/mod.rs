@@ -932,6 +932,67 @@ pub async fn meetings_story(store: &dyn Store) {
             .await,
         Err(StoreError::Conflict { .. })
     ));
+    // Two people recording an outcome on the same item at once: one wins, the other gets a
+    // conflict, and the loser's new task is rolled back with it.
+    let race = store
+        .add_item(m.id, &item("抢答", None), None)
+        .await
+        .unwrap();
+    let tasks_before = store
+        .list_tasks(&TaskFilter::default())
+        .await
+        .unwrap()
+        .len();
+    let mut other_task = new_task.clone();
+    other_task.title = "另一项议定任务".into();
+    let decide = |t: &'static str, task: NewTask| {
+        let outcome = Outcome::new(
+            OutcomeKind::NewTask,
+            t,
+            Some(w.unit),
+            vec![],
+            Some(d(4, 30)),
+            d(3, 9),
+            false,
+        )
+        .unwrap();
+        async move {
+            store
+                .record_outcome(
+                    race.id,
+                    &outcome,
+                    Some(DecidedTask {
+                        plan,
+                        task: &task,
+                        published_on: d(3, 9),
+                    }),
+                    at(d(3, 9), 10),
+                    None,
+                )
+                .await
+        }
+    };
+    let (first, second) = tokio::join!(
+        decide("开展校园周边环境整治", new_task.clone()),
+        decide("另一项议定任务", other_task)
+    );
+    let wins = [&first, &second].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(wins, 1, "{first:?} {second:?}");
+    assert!(
+        [&first, &second]
+            .iter()
+            .any(|r| matches!(r, Err(StoreError::Conflict { .. })))
+    );
+    assert_eq!(
+        store
+            .list_tasks(&TaskFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        tasks_before + 1,
+        "only the winner's task is stored"
+    );
+    store.remove_item(race.id, None).await.unwrap_err();
     // A 批示 on the first item's task; a decision with co-units on the second.
     let instruction = Outcome::new(
         OutcomeKind::Instruction,
@@ -981,7 +1042,7 @@ pub async fn meetings_story(store: &dyn Store) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((prev.id, prev_items.len()), (m.id, 3));
+    assert_eq!((prev.id, prev_items.len()), (m.id, 4));
     assert!(
         store
             .previous_meeting(series[0].id, d(3, 9))
