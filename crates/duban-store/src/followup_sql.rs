@@ -231,9 +231,8 @@ macro_rules! followup_sql {
                 .await
         }
 
-        #[async_trait::async_trait]
-        impl FollowUpStore for $Store {
-            async fn issue_notice(
+        impl $Store {
+            async fn issue_notice_once(
                 &self,
                 notice: &NewNotice,
                 actor: Option<UserId>,
@@ -288,6 +287,30 @@ macro_rules! followup_sql {
                 commit_insert(tx, "notice.issue", "notice", id, actor, stored)
                     .await
                     .map(Some)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl FollowUpStore for $Store {
+            async fn issue_notice(
+                &self,
+                notice: &NewNotice,
+                actor: Option<UserId>,
+            ) -> Result<Option<NoticeRecord>, StoreError> {
+                // Two notices issued at once may draw the same number (PostgreSQL does not
+                // serialise the `max(seq) + 1` read): the loser's insert hits the unique
+                // (year, seq) and is rolled back whole; it simply draws again.
+                let mut attempt = 0;
+                loop {
+                    match self.issue_notice_once(notice, actor).await {
+                        Err(StoreError::Conflict { constraint })
+                            if constraint.contains("seq") && attempt < 5 =>
+                        {
+                            attempt += 1;
+                        }
+                        other => return other,
+                    }
+                }
             }
 
             async fn get_notice(&self, id: NoticeId) -> Result<NoticeRecord, StoreError> {

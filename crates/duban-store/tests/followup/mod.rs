@@ -434,6 +434,19 @@ pub async fn followup_story(store: &dyn Store) {
             .iter()
             .any(|e| format!("{:?}{:?}", e.before, e.after).contains("example.gov.cn"))
     );
+    // Notices issued at the same moment get distinct numbers.
+    let same = notice(NoticeTier::Blue, None, None);
+    let (a, b, c) = tokio::join!(
+        store.issue_notice(&same, None),
+        store.issue_notice(&same, None),
+        store.issue_notice(&same, None),
+    );
+    let mut seqs: Vec<i64> = [a, b, c]
+        .into_iter()
+        .map(|r| r.unwrap().unwrap().seq)
+        .collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, [4, 5, 6], "after 督〔2026〕1–3号");
 }
 
 /// What one played year produced: inbox messages by user, notices, fired job keys.
