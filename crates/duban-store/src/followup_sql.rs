@@ -115,10 +115,16 @@ macro_rules! followup_sql {
             }
         }
 
-        /// `Conflict` on `constraint` when a guarded statement (`… where state = $n`) matched no
-        /// row: someone else changed it first, or it is not in a state that allows this.
-        fn guard(rows_affected: u64, constraint: &str) -> Result<(), StoreError> {
-            if rows_affected == 0 {
+        /// Runs a guarded statement (`… where state = $n`): `Conflict` on `constraint` when it
+        /// matched no row — someone else changed it first, or it is not in a state that allows
+        /// this.
+        async fn execute_guarded<'q>(
+            conn: &mut <$Db as sqlx::Database>::Connection,
+            query: sqlx::query::Query<'q, $Db, <$Db as sqlx::Database>::Arguments<'q>>,
+            constraint: &str,
+        ) -> Result<(), StoreError> {
+            let done = query.execute(&mut *conn).await.map_err(map_err)?;
+            if done.rows_affected() == 0 {
                 Err(conflict(constraint))
             } else {
                 Ok(())
@@ -215,17 +221,14 @@ macro_rules! followup_sql {
             actor: Option<UserId>,
         ) -> Result<(), StoreError> {
             let before = load_notice(&mut **tx, id).await?;
-            let done = sqlx::query(
+            let guarded = sqlx::query(
                 "update notices set state = $2 where id = $1 and state in ($3, $4)",
             )
             .bind(id.0)
             .bind(NoticeState::Escalated.code())
             .bind(NoticeState::Issued.code())
-            .bind(NoticeState::Signed.code())
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
-            guard(done.rows_affected(), "notices.state")?;
+            .bind(NoticeState::Signed.code());
+            execute_guarded(&mut **tx, guarded, "notices.state").await?;
             let after = load_notice(&mut **tx, id).await?;
             audit_change(tx, "notice.escalate", "notice", id.to_string(), actor, &before, &after)
                 .await
@@ -346,7 +349,7 @@ macro_rules! followup_sql {
             ) -> Result<NoticeRecord, StoreError> {
                 let mut tx = self.begin().await?;
                 let before = load_notice(&mut *tx, id).await?;
-                let done = sqlx::query(
+                let guarded = sqlx::query(
                     "update notices set state = $2, signed_at = $3, signed_by = $4 \
                      where id = $1 and state = $5",
                 )
@@ -354,11 +357,8 @@ macro_rules! followup_sql {
                 .bind(NoticeState::Signed.code())
                 .bind(to_db_time(now))
                 .bind(actor.map(|a| a.0))
-                .bind(NoticeState::Issued.code())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-                guard(done.rows_affected(), "notices.state")?;
+                .bind(NoticeState::Issued.code());
+                execute_guarded(&mut *tx, guarded, "notices.state").await?;
                 let after = load_notice(&mut *tx, id).await?;
                 commit_change(tx, "notice.sign", "notice", id.to_string(), actor, &before, after).await
             }
@@ -373,7 +373,7 @@ macro_rules! followup_sql {
                 let mut tx = self.begin().await?;
                 let before = load_notice(&mut *tx, id).await?;
                 let at = to_db_time(now);
-                let done = sqlx::query(
+                let guarded = sqlx::query(
                     "update notices set state = $2, answer = $3, answered_at = $4, \
                      answered_by = $5, signed_at = coalesce(signed_at, $4), \
                      signed_by = coalesce(signed_by, $5) where id = $1 and state in ($6, $7)",
@@ -384,11 +384,8 @@ macro_rules! followup_sql {
                 .bind(&at)
                 .bind(actor.map(|a| a.0))
                 .bind(NoticeState::Issued.code())
-                .bind(NoticeState::Signed.code())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-                guard(done.rows_affected(), "notices.state")?;
+                .bind(NoticeState::Signed.code());
+                execute_guarded(&mut *tx, guarded, "notices.state").await?;
                 let after = load_notice(&mut *tx, id).await?;
                 commit_change(tx, "notice.answer", "notice", id.to_string(), actor, &before, after).await
             }

@@ -385,14 +385,11 @@ macro_rules! meetings_sql {
                 if before.outcome.is_some() {
                     return Err(conflict("meeting_items.outcome"));
                 }
-                let done = sqlx::query(
+                let guarded = sqlx::query(
                     "delete from meeting_items where id = $1 and outcome_kind is null",
                 )
-                .bind(item.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-                guard(done.rows_affected(), "meeting_items.outcome")?;
+                .bind(item.0);
+                execute_guarded(&mut *tx, guarded, "meeting_items.outcome").await?;
                 let before_json = Some(to_json(&before)?);
                 append_audit(&mut tx, "meeting_item.delete", "meeting_item", item.to_string(), actor, before_json, None)
                     .await?;
@@ -473,7 +470,7 @@ macro_rules! meetings_sql {
                 // Conditional on "no outcome yet" in the statement itself, so that of two people
                 // deciding at once (PostgreSQL does not serialise the check above) one loses —
                 // and the task the loser created is rolled back with it.
-                let done = sqlx::query(
+                let guarded = sqlx::query(
                     "update meeting_items set outcome_kind = $2, outcome_text = $3, \
                      lead_unit_id = $4, co_units_json = $5, due_date = $6, new_task_id = $7, \
                      decided_by = $8, decided_at = $9 where id = $1 and outcome_kind is null",
@@ -486,11 +483,8 @@ macro_rules! meetings_sql {
                 .bind(outcome.due)
                 .bind(new_task.map(|t| t.0))
                 .bind(actor.map(|a| a.0))
-                .bind(to_db_time(now))
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-                guard(done.rows_affected(), "meeting_items.outcome")?;
+                .bind(to_db_time(now));
+                execute_guarded(&mut *tx, guarded, "meeting_items.outcome").await?;
                 let after = load_item(&mut *tx, item).await?;
                 commit_change(tx, "meeting_item.decide", "meeting_item", item.to_string(), actor, &before, after).await
             }
@@ -522,14 +516,11 @@ macro_rules! meetings_sql {
             ) -> Result<Meeting, StoreError> {
                 let mut tx = self.begin().await?;
                 let before = open_meeting(&mut *tx, meeting).await?;
-                let done = sqlx::query("update meetings set state = $2 where id = $1 and state = $3")
+                let guarded = sqlx::query("update meetings set state = $2 where id = $1 and state = $3")
                     .bind(meeting.0)
                     .bind(MeetingState::Closed.code())
-                    .bind(MeetingState::Open.code())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
-                guard(done.rows_affected(), "meetings.state")?;
+                    .bind(MeetingState::Open.code());
+                execute_guarded(&mut *tx, guarded, "meetings.state").await?;
                 let after = load_meeting(&mut *tx, meeting).await?;
                 commit_change(tx, "meeting.close", "meeting", meeting.to_string(), actor, &before, after).await
             }

@@ -210,9 +210,25 @@ pub async fn add_item(ctx: &Ctx<'_>, meeting: MeetingId, item: &NewItem) -> Resu
         .map_err(closed)
 }
 
-/// Removes an item without an outcome (supervisors).
-pub async fn remove_item(ctx: &Ctx<'_>, item: ItemId) -> Result<()> {
+/// The meeting and the item of it (`NotFound` when the item belongs to another meeting: the
+/// page's address names both, and both must agree).
+async fn meeting_item(
+    ctx: &Ctx<'_>,
+    meeting: MeetingId,
+    item: ItemId,
+) -> Result<(Meeting, AgendaItem)> {
     may_edit(ctx)?;
+    let (m, items) = ctx.store.get_meeting(meeting).await?;
+    let it = items
+        .into_iter()
+        .find(|i| i.id == item)
+        .ok_or(Error::NotFound)?;
+    Ok((m, it))
+}
+
+/// Removes an item without an outcome (supervisors).
+pub async fn remove_item(ctx: &Ctx<'_>, meeting: MeetingId, item: ItemId) -> Result<()> {
+    meeting_item(ctx, meeting, item).await?;
     ctx.store
         .remove_item(item, Some(ctx.actor.id))
         .await
@@ -220,8 +236,8 @@ pub async fn remove_item(ctx: &Ctx<'_>, item: ItemId) -> Result<()> {
 }
 
 /// Moves an item up or down (supervisors).
-pub async fn move_item(ctx: &Ctx<'_>, item: ItemId, up: bool) -> Result<()> {
-    may_edit(ctx)?;
+pub async fn move_item(ctx: &Ctx<'_>, meeting: MeetingId, item: ItemId, up: bool) -> Result<()> {
+    meeting_item(ctx, meeting, item).await?;
     ctx.store
         .move_item(item, up, Some(ctx.actor.id))
         .await
@@ -251,9 +267,7 @@ pub async fn record_outcome(
     item: ItemId,
     input: &OutcomeInput,
 ) -> Result<AgendaItem> {
-    may_edit(ctx)?;
-    let (m, items) = ctx.store.get_meeting(meeting).await?;
-    let it = items.iter().find(|i| i.id == item).ok_or(Error::NotFound)?;
+    let (m, it) = meeting_item(ctx, meeting, item).await?;
     let kind = OutcomeKind::from_code(&input.kind)?;
     let outcome = Outcome::new(
         kind,

@@ -503,49 +503,45 @@ async fn play(url: &str, restart: bool) -> (Played, World, WorkCalendar) {
         let today = local_date(now);
         let hour = (now + Duration::hours(8)).time().format("%H").to_string();
         // The unit's part, before the tick.
+        let report =
+            |task, period_start, progress: &'static str, next: &'static str, percent: f64| {
+                let store = &store;
+                let unit_user = w.unit_user;
+                async move {
+                    let r = NewReport::new(
+                        task,
+                        period_start,
+                        progress,
+                        "",
+                        next,
+                        percent.min(100.0),
+                        false,
+                    )
+                    .unwrap();
+                    let draft = store
+                        .upsert_report_draft(&r, Some(unit_user))
+                        .await
+                        .unwrap();
+                    store
+                        .submit_report(draft.id, now, Some(unit_user))
+                        .await
+                        .unwrap();
+                }
+            };
         if hour == "10" && today.weekday() == Weekday::Thu && today >= d(1, 5) {
-            let monday = today - Duration::days(3);
             let percent = f64::from(today.ordinal()) / 365.0 * 100.0 + 5.0;
-            let r = NewReport::new(
+            report(
                 b,
-                monday,
+                today - Duration::days(3),
                 "按计划推进",
-                "",
                 "继续推进",
-                percent.min(100.0),
-                false,
+                percent,
             )
-            .unwrap();
-            let draft = store
-                .upsert_report_draft(&r, Some(w.unit_user))
-                .await
-                .unwrap();
-            store
-                .submit_report(draft.id, now, Some(w.unit_user))
-                .await
-                .unwrap();
+            .await;
         }
         if hour == "10" && today.day() == 25 && today < d(6, 20) {
-            let first = today.with_day(1).unwrap();
             let percent = f64::from(today.ordinal()) / 181.0 * 100.0;
-            let r = NewReport::new(
-                c,
-                first,
-                "食堂改造推进中",
-                "",
-                "",
-                percent.min(100.0),
-                false,
-            )
-            .unwrap();
-            let draft = store
-                .upsert_report_draft(&r, Some(w.unit_user))
-                .await
-                .unwrap();
-            store
-                .submit_report(draft.id, now, Some(w.unit_user))
-                .await
-                .unwrap();
+            report(c, today.with_day(1).unwrap(), "食堂改造推进中", "", percent).await;
         }
         if hour == "10" && today == d(6, 20) {
             store

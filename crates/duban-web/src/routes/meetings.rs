@@ -279,7 +279,8 @@ async fn move_item(
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
     let pairs = serde_urlencoded_pairs(&body);
-    meetings::move_item(&ctx, ItemId(item), form_value(&pairs, "dir") == "up").await?;
+    let up = form_value(&pairs, "dir") == "up";
+    meetings::move_item(&ctx, MeetingId(id), ItemId(item), up).await?;
     Ok(back(id, "agenda_saved"))
 }
 
@@ -289,7 +290,7 @@ async fn remove_item(
     Path((id, item)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let ctx = state.ctx(session.actor());
-    meetings::remove_item(&ctx, ItemId(item)).await?;
+    meetings::remove_item(&ctx, MeetingId(id), ItemId(item)).await?;
     Ok(back(id, "agenda_saved"))
 }
 

@@ -519,6 +519,9 @@ fn a_meeting_composes_its_agenda_records_a_new_task_and_sends_the_decided_items(
     if items.len() > 1 {
         assert_eq!(moved[moved.len() - 2].id, added.id);
     }
+    // An item addressed under another meeting's id is not found there.
+    let r = sup.post(&format!("/meetings/999/items/{}/remove", added.id.0), &[]);
+    assert_eq!(r.status, 404);
     let r = sup.post(&format!("/meetings/{id}/items/{}/remove", added.id.0), &[]);
     assert_eq!(r.status, 303);
     let (_, after) = app.block_on(app.store.get_meeting(meeting.id)).unwrap();
