@@ -209,6 +209,17 @@ fn eval_import_scores_the_public_keys_with_a_total_line() {
 }
 
 /// Runs duban with `args` against the data directory `dir` (the environment cannot redirect it).
+/// `duban ARGS --data-dir DIR`, which must succeed (its stderr is shown when it does not).
+fn duban_ok(dir: &std::path::Path, args: &[&str]) -> Output {
+    let out = duban_with_data(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn duban_with_data(dir: &std::path::Path, args: &[&str]) -> Output {
     match Command::new(env!("CARGO_BIN_EXE_duban"))
         .args(args)
@@ -227,22 +238,12 @@ fn duban_with_data(dir: &std::path::Path, args: &[&str]) -> Output {
 fn export_picks_the_format_by_extension_docx_for_the_month_xlsx_for_the_year() {
     use calamine::{Data, Reader, Xlsx};
     let dir = temp_dir("export-formats");
-    let out = duban_with_data(&dir, &["bench-data", "--tasks", "30", "--weeks", "3"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    duban_ok(&dir, &["bench-data", "--tasks", "30", "--weeks", "3"]);
     let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
 
     // The month as a Word document: the page's sections and the workbook's table.
     let docx = path("月汇总.docx");
-    let out = duban_with_data(&dir, &["export", "monthly", "--out", &docx]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = duban_ok(&dir, &["export", "monthly", "--out", &docx]);
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("已导出"));
     let bytes = std::fs::read(&docx).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(&bytes[..2], b"PK");
@@ -281,12 +282,7 @@ fn export_picks_the_format_by_extension_docx_for_the_month_xlsx_for_the_year() {
 
     // The year as a workbook, the same one /yearly.xlsx serves.
     let xlsx = path("年统筹.xlsx");
-    let out = duban_with_data(&dir, &["export", "yearly", "--out", &xlsx]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = duban_ok(&dir, &["export", "yearly", "--out", &xlsx]);
     let said = String::from_utf8_lossy(&out.stdout);
     let tasks: usize = said
         .split('（')
@@ -360,12 +356,7 @@ fn export_picks_the_format_by_extension_docx_for_the_month_xlsx_for_the_year() {
     }
     // The 台账 as a Word document: the title and the 任务分解表 headings.
     let ledger = path("台账.docx");
-    let out = duban_with_data(&dir, &["export", "ledger", "--out", &ledger]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    duban_ok(&dir, &["export", "ledger", "--out", &ledger]);
     let bytes = std::fs::read(&ledger).unwrap_or_else(|e| panic!("{e}"));
     let text = match duban_plan::formats::extract(&bytes, "台账.docx") {
         Ok(x) => x.text,
@@ -397,22 +388,12 @@ fn export_picks_the_format_by_extension_docx_for_the_month_xlsx_for_the_year() {
 #[test]
 fn export_agenda_writes_the_meeting_agenda_composed_from_the_live_state() {
     let dir = temp_dir("export-agenda");
-    let out = duban_with_data(&dir, &["bench-data", "--tasks", "30", "--weeks", "3"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    duban_ok(&dir, &["bench-data", "--tasks", "30", "--weeks", "3"]);
     let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
     let docx = path("议题.docx");
-    let out = duban_with_data(
+    let out = duban_ok(
         &dir,
         &["export", "agenda", "--date", "2026-03-09", "--out", &docx],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
@@ -428,14 +409,9 @@ fn export_agenda_writes_the_meeting_agenda_composed_from_the_live_state() {
     assert!(text.contains("一、会议议题"), "{text}");
     // The 确定事项清单 as a workbook: headings only, nothing decided yet.
     let xlsx = path("清单.xlsx");
-    let out = duban_with_data(
+    duban_ok(
         &dir,
         &["export", "agenda", "--date", "2026-03-09", "--out", &xlsx],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     // Refusals: a bad date, an unsupported extension; no file is left behind.
     for (args, needle) in [
